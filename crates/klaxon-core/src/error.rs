@@ -1,0 +1,66 @@
+//! The one error type of klaxon-core. Every message is a sentence that says what went wrong and
+//! where (file, line, field, URL), and never contains a secret value.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigErrors),
+
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("monitor {monitor:?}: cannot use the certificate file {path}: {reason}")]
+    CaFile {
+        monitor: String,
+        path: PathBuf,
+        reason: String,
+    },
+
+    #[error("monitor {monitor:?}: cannot prepare the check: {reason}")]
+    ProbeSetup { monitor: String, reason: String },
+
+    #[error("the database at {path} failed: {source}")]
+    Database {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error("database migration {name} failed: {source}")]
+    Migration {
+        name: String,
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "another Klaxon engine is already running on the data dir {0} (its lock file is held); stop it first or pass a different --data-dir"
+    )]
+    AlreadyRunning(PathBuf),
+
+    #[error("no Klaxon engine is running on the data dir {0}")]
+    NotRunning(PathBuf),
+
+    #[error("the control socket {path} failed: {source}")]
+    Control {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("the engine answered: {0}")]
+    Refused(String),
+
+    #[error("no incident {0}")]
+    NoSuchIncident(i64),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
