@@ -7,3 +7,12 @@ pub mod monitor;
 pub mod probe;
 
 pub use error::{Error, Result};
+pub mod clock;
+pub mod control;
+pub mod engine;
+pub mod incident;
+pub mod judge;
+pub mod schedule;
+pub mod status;
+pub mod store;
+pub mod witness;

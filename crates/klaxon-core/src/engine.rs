@@ -1,0 +1,175 @@
+//! The engine: one owner task that holds all mutable state (monitors' latest views, the
+//! incident book, the store, pause) and receives everything as messages: observations from the
+//! schedule, commands from the control socket or the app, wakes from the sleep watcher, ticks.
+//! It publishes a [`Status`] snapshot on a `watch` channel and [`Event`]s on a `broadcast`.
+//! Nothing else holds engine state, so there are no locks to reason about.
+//!
+//! [`Engine`] is the handle: dropping it stops the task and every monitor task with it.
+
+mod owner;
+mod watch_file;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::incident::IncidentBook;
+use crate::status::{Event, IncidentView, Status};
+use crate::store::Store;
+
+pub use owner::SlipStats;
+
+/// Where an engine keeps its files and how it tells time.
+#[derive(Clone)]
+pub struct EngineOptions {
+    pub config_path: PathBuf,
+    pub data_dir: PathBuf,
+    pub clock: SharedClock,
+}
+
+/// What can be asked of a running engine.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Command {
+    Status,
+    /// Acknowledge one incident, or all ringing ones. `via` says where from (`cli`, `window`).
+    Ack { incident: Option<i64>, via: String },
+    Snooze { minutes: u64 },
+    /// Stop checking, for a while or until `resume`.
+    Pause { minutes: Option<u64> },
+    Resume,
+    /// Re-read the config file.
+    Reload,
+    /// Schedule slip figures, for the benchmark.
+    Slips,
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "reply", rename_all = "snake_case")]
+pub enum Reply {
+    Status { status: Status },
+    Incidents { message: String, incidents: Vec<IncidentView> },
+    Done { message: String },
+    Slips { slips: SlipStats },
+    Refused { message: String },
+}
+
+pub type Envelope = (Command, oneshot::Sender<Reply>);
+
+/// Files in the data dir.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("klaxon.db")
+}
+
+pub fn socket_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("klaxon.sock")
+}
+
+fn lock_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("klaxon.lock")
+}
+
+/// A running engine. Dropping it stops everything it started and releases the data dir.
+pub struct Engine {
+    commands: mpsc::Sender<Envelope>,
+    status: watch::Receiver<Status>,
+    events: broadcast::Sender<Event>,
+    task: Option<JoinHandle<()>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    _control: crate::control::ControlServer,
+    _lock: File,
+}
+
+impl Engine {
+    /// Takes the data dir (one engine per data dir), opens the database, reads the config and
+    /// starts checking. An unacknowledged incident left open by a previous run rings again.
+    pub async fn start(options: EngineOptions) -> Result<Engine> {
+        std::fs::create_dir_all(&options.data_dir).map_err(|source| Error::Write {
+            path: options.data_dir.clone(),
+            source,
+        })?;
+        let lock = lock_data_dir(&options.data_dir)?;
+        let config = Config::load(&options.config_path)?;
+        let mut store = Store::open(&database_path(&options.data_dir))?;
+        let book = IncidentBook::load(&mut store, options.clock.now())?;
+        let (commands_tx, commands_rx) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(256);
+        let (status_tx, status_rx) = watch::channel(Status::default());
+        let (shutdown_tx, shutdown_rx) = oneshot::channel();
+        let options_dir = options.data_dir.clone();
+        let owner = owner::Owner::new(options, config, store, book, status_tx, events.clone(), commands_tx.clone())?;
+        let control = crate::control::ControlServer::start(&socket_path(&options_dir), commands_tx.clone())?;
+        let task = tokio::spawn(owner.run(commands_rx, shutdown_rx));
+        Ok(Engine {
+            _control: control,
+            commands: commands_tx,
+            status: status_rx,
+            events,
+            task: Some(task),
+            shutdown: Some(shutdown_tx),
+            _lock: lock,
+        })
+    }
+
+    /// Sends a command and waits for the answer.
+    pub async fn command(&self, command: Command) -> Reply {
+        let (tx, rx) = oneshot::channel();
+        if self.commands.send((command, tx)).await.is_err() {
+            return Reply::Refused {
+                message: "the engine has stopped".into(),
+            };
+        }
+        rx.await.unwrap_or(Reply::Refused {
+            message: "the engine has stopped".into(),
+        })
+    }
+
+    /// The latest snapshot; `changed()` on it waits for the next.
+    pub fn status(&self) -> watch::Receiver<Status> {
+        self.status.clone()
+    }
+
+    pub fn events(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Stops the engine, flushing what it has not yet written.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+fn lock_data_dir(data_dir: &Path) -> Result<File> {
+    let path = lock_path(data_dir);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::Write { path: path.clone(), source })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyRunning(data_dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
+    }
+}
+

@@ -1,0 +1,433 @@
+//! The owner task's state and its message loop. See the parent module for why it is one task.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+use super::{Command, EngineOptions, Envelope, Reply};
+use crate::config::Config;
+use crate::error::Result;
+use crate::incident::{Incident, IncidentBook};
+use crate::judge::Thresholds;
+use crate::monitor::{Monitor, Sample, Verdict};
+use crate::probe::Prober;
+use crate::schedule::{self, Context, Directions, MAX_CHECKS_IN_FLIGHT, MonitorTask, Observation};
+use crate::status::{Event, IncidentView, MonitorView, PausedUntil, Status};
+use crate::store::{RAW_WINDOW, SavedMonitorState, Store};
+use crate::witness::Witnesses;
+
+/// How late checks started, in milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SlipStats {
+    pub checks: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+/// Keep the most recent slips only, so memory stays flat on a long run.
+const SLIP_WINDOW: usize = 100_000;
+
+struct Watched {
+    task: Option<MonitorTask>,
+    view: MonitorView,
+    verdict: Verdict,
+    failing_since: Option<Timestamp>,
+    dirty: bool,
+}
+
+pub(super) struct Owner {
+    options: EngineOptions,
+    config: Config,
+    config_error: Option<String>,
+    store: Store,
+    book: IncidentBook,
+    order: Vec<String>,
+    watched: HashMap<String, Watched>,
+    ctx: Arc<Context>,
+    directions: watch::Sender<Directions>,
+    observations: mpsc::Receiver<Observation>,
+    observations_tx: mpsc::Sender<Observation>,
+    wakes: mpsc::Receiver<(Timestamp, Timestamp)>,
+    sleep_watch: JoinHandle<()>,
+    _config_watch: Option<notify::RecommendedWatcher>,
+    pending: Vec<(String, Sample)>,
+    paused: Option<(Timestamp, PausedUntil)>,
+    blind: bool,
+    generation: u64,
+    slips: Vec<f64>,
+    slip_count: u64,
+    last_rollup: Option<Timestamp>,
+    status: watch::Sender<Status>,
+    events: broadcast::Sender<Event>,
+}
+
+impl Owner {
+    pub(super) fn new(
+        options: EngineOptions,
+        config: Config,
+        store: Store,
+        book: IncidentBook,
+        status: watch::Sender<Status>,
+        events: broadcast::Sender<Event>,
+        commands: mpsc::Sender<Envelope>,
+    ) -> Result<Owner> {
+        let (observations_tx, observations) = mpsc::channel(1024);
+        let (directions, directions_rx) = watch::channel(Directions::default());
+        let (wakes_tx, wakes) = mpsc::channel(8);
+        let ctx = Arc::new(context(&config, observations_tx.clone(), directions_rx, &options));
+        let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
+        let mut owner = Owner {
+            _config_watch: super::watch_file::watch(&options.config_path, commands),
+            options,
+            config: Config { judge: config.judge.clone(), monitors: Vec::new() },
+            config_error: None,
+            store,
+            book,
+            order: Vec::new(),
+            watched: HashMap::new(),
+            ctx,
+            directions,
+            observations,
+            observations_tx,
+            wakes,
+            sleep_watch,
+            pending: Vec::new(),
+            paused: None,
+            blind: false,
+            generation: 0,
+            slips: Vec::new(),
+            slip_count: 0,
+            last_rollup: None,
+            status,
+            events,
+        };
+        owner.apply(config);
+        Ok(owner)
+    }
+
+    pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Envelope>, mut shutdown: oneshot::Receiver<()>) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        self.publish();
+        loop {
+            tokio::select! {
+                Some(obs) = self.observations.recv() => self.observed(obs),
+                Some((command, reply)) = commands.recv() => {
+                    let answer = self.command(command);
+                    let _ = reply.send(answer);
+                    self.publish();
+                }
+                Some((slept, woke)) = self.wakes.recv() => self.woke(slept, woke),
+                _ = tick.tick() => self.tick(),
+                _ = &mut shutdown => break,
+            }
+        }
+        self.flush();
+        self.sleep_watch.abort();
+    }
+
+    fn now(&self) -> Timestamp {
+        self.options.clock.now()
+    }
+
+    fn observed(&mut self, obs: Observation) {
+        let now = self.now();
+        let Some(w) = self.watched.get_mut(&obs.monitor) else { return };
+        if w.task.as_ref().is_none_or(|t| t.generation != obs.generation) {
+            return;
+        }
+        self.slip_count += 1;
+        if self.slips.len() >= SLIP_WINDOW {
+            self.slips.remove(0);
+        }
+        self.slips.push(obs.slip.as_secs_f64() * 1000.0);
+        let s = &obs.sample;
+        if s.ok {
+            if obs.verdict == Verdict::Up {
+                w.failing_since = None;
+            }
+        } else {
+            w.failing_since.get_or_insert(s.at);
+        }
+        w.view.last_checked = Some(s.at);
+        w.view.latency_ms = Some(u64::try_from(s.latency.as_millis()).unwrap_or(u64::MAX));
+        w.view.reason = Some(s.reason.clone());
+        w.dirty = true;
+        let changed = w.verdict != obs.verdict;
+        w.verdict = obs.verdict;
+        if self.paused.is_none() {
+            w.view.state = obs.verdict.as_str().to_string();
+        }
+        let failing_since = w.failing_since.unwrap_or(s.at);
+        let view = w.view.clone();
+        self.pending.push((obs.monitor.clone(), obs.sample.clone()));
+        if changed {
+            tracing::info!(monitor = %obs.monitor, state = obs.verdict.as_str(), reason = %s.reason, "monitor changed");
+            let _ = self.events.send(Event::MonitorChanged { monitor: view });
+        }
+        let result = match obs.verdict {
+            Verdict::Down => self.book.monitor_down(&mut self.store, &obs.monitor, failing_since, &obs.sample, now),
+            Verdict::Up => self.book.monitor_up(&mut self.store, &obs.monitor, now),
+            Verdict::Offline | Verdict::Unknown => Ok(None),
+        };
+        self.announce(result.map(|i| i.into_iter().collect()));
+        self.update_blind();
+        if changed {
+            self.publish();
+        }
+    }
+
+    fn command(&mut self, command: Command) -> Reply {
+        let now = self.now();
+        match command {
+            Command::Status => Reply::Status { status: self.snapshot() },
+            Command::Ack { incident, via } => {
+                let result = self.book.acknowledge(&mut self.store, incident, &via, now);
+                self.incidents_reply(result, "acknowledged", "nothing is ringing")
+            }
+            Command::Snooze { minutes } => {
+                let result = self.book.snooze(&mut self.store, Duration::from_secs(minutes * 60), now);
+                self.incidents_reply(result, &format!("snoozed for {minutes} min"), "nothing is ringing")
+            }
+            Command::Pause { minutes } => {
+                let until = match minutes {
+                    Some(m) => PausedUntil::Time(now.checked_add(jiff::SignedDuration::from_mins(m as i64)).unwrap_or(Timestamp::MAX)),
+                    None => PausedUntil::Resumed,
+                };
+                let since = self.paused.as_ref().map_or(now, |(since, _)| *since);
+                self.paused = Some((since, until.clone()));
+                self.directions.send_modify(|d| d.paused = true);
+                for w in self.watched.values_mut() {
+                    w.view.state = "paused".into();
+                }
+                let message = match until {
+                    PausedUntil::Time(t) => format!("monitoring paused until {t}"),
+                    PausedUntil::Resumed => "monitoring paused until `klaxon resume`".into(),
+                };
+                Reply::Done { message }
+            }
+            Command::Resume => {
+                if self.resume(now) {
+                    Reply::Done { message: "monitoring resumed".into() }
+                } else {
+                    Reply::Done { message: "monitoring was not paused".into() }
+                }
+            }
+            Command::Reload => match Config::load(&self.options.config_path) {
+                Ok(config) => {
+                    let count = config.monitors.len();
+                    self.apply(config);
+                    Reply::Done { message: format!("config reloaded: {count} monitors") }
+                }
+                Err(e) => self.reject(e.to_string()),
+            },
+            Command::Slips => Reply::Slips { slips: self.slip_stats() },
+        }
+    }
+
+    fn incidents_reply(&mut self, result: Result<Vec<Incident>>, done: &str, none: &str) -> Reply {
+        match result {
+            Ok(changed) if changed.is_empty() => Reply::Incidents { message: none.into(), incidents: vec![] },
+            Ok(changed) => {
+                let incidents: Vec<IncidentView> = changed.iter().map(IncidentView::from).collect();
+                self.announce(Ok(changed));
+                Reply::Incidents { message: done.into(), incidents }
+            }
+            Err(e) => Reply::Refused { message: e.to_string() },
+        }
+    }
+
+    fn announce(&mut self, result: Result<Vec<Incident>>) {
+        match result {
+            Ok(changed) => {
+                for incident in &changed {
+                    tracing::warn!(id = incident.id, monitor = %incident.monitor, state = incident.state.as_str(), "incident");
+                    let _ = self.events.send(Event::IncidentChanged { incident: incident.into() });
+                }
+                if !changed.is_empty() {
+                    self.publish();
+                }
+            }
+            Err(e) => tracing::error!("recording an incident failed: {e}"),
+        }
+    }
+
+    fn resume(&mut self, now: Timestamp) -> bool {
+        let Some((since, _)) = self.paused.take() else { return false };
+        if let Err(e) = self.store.record_unmonitored(since, now, "paused") {
+            tracing::error!("recording the pause failed: {e}");
+        }
+        self.directions.send_modify(|d| d.paused = false);
+        for w in self.watched.values_mut() {
+            w.view.state = w.verdict.as_str().to_string();
+        }
+        true
+    }
+
+    fn woke(&mut self, slept: Timestamp, woke: Timestamp) {
+        tracing::info!(%slept, %woke, "the machine slept; re-checking after a grace period");
+        if let Err(e) = self.store.record_unmonitored(slept, woke, "suspend") {
+            tracing::error!("recording the sleep failed: {e}");
+        }
+        self.directions.send_modify(|d| d.wakes += 1);
+        let _ = self.events.send(Event::Unmonitored { from: slept, to: woke, cause: "suspend".into() });
+    }
+
+    fn tick(&mut self) {
+        let now = self.now();
+        let result = self.book.tick(&mut self.store, now);
+        self.announce(result);
+        if let Some((_, PausedUntil::Time(until))) = &self.paused
+            && *until <= now
+        {
+            self.resume(now);
+        }
+        self.flush();
+        if self.last_rollup.is_none_or(|t| now.duration_since(t) > jiff::SignedDuration::from_mins(10)) {
+            self.last_rollup = Some(now);
+            let before = now.checked_sub(jiff::SignedDuration::try_from(RAW_WINDOW).unwrap_or_default()).unwrap_or(now);
+            if let Err(e) = self.store.roll_up(before) {
+                tracing::error!("rolling up old samples failed: {e}");
+            }
+        }
+        self.publish();
+    }
+
+    fn flush(&mut self) {
+        let states: Vec<SavedMonitorState> = self
+            .watched
+            .values_mut()
+            .filter_map(|w| std::mem::take(&mut w.dirty).then_some(&*w))
+            .map(|w| SavedMonitorState {
+                monitor: w.view.name.clone(),
+                state: w.view.state.clone(),
+                last_checked: w.view.last_checked,
+                latency_ms: w.view.latency_ms,
+                reason: w.view.reason.clone(),
+                target: w.view.target.clone(),
+            })
+            .collect();
+        if self.pending.is_empty() && states.is_empty() {
+            return;
+        }
+        let samples = std::mem::take(&mut self.pending);
+        if let Err(e) = self.store.record_samples(&samples, &states) {
+            tracing::error!("saving samples failed: {e}");
+        }
+    }
+
+    /// Makes `config` the running one: starts, restarts and stops only the monitors that changed.
+    fn apply(&mut self, config: Config) {
+        let now = self.now();
+        let judge_changed = config.judge != self.config.judge;
+        if judge_changed {
+            self.ctx = Arc::new(context(&config, self.observations_tx.clone(), self.directions.subscribe(), &self.options));
+        }
+        let names: Vec<String> = config.monitors.iter().map(|m| m.name.clone()).collect();
+        let removed: Vec<String> = self.order.iter().filter(|n| !names.contains(n)).cloned().collect();
+        for name in removed {
+            self.watched.remove(&name);
+            let result = self.book.monitor_removed(&mut self.store, &name, now);
+            self.announce(result.map(|i| i.into_iter().collect()));
+        }
+        let count = config.monitors.len();
+        for (index, monitor) in config.monitors.iter().enumerate() {
+            let unchanged = self.watched.get(&monitor.name).and_then(|w| w.task.as_ref()).is_some_and(|t| t.monitor == *monitor);
+            if unchanged && !judge_changed {
+                continue;
+            }
+            // Spread a fresh start over the interval; a monitor added later starts at once.
+            let phase = if self.order.is_empty() { schedule::phase(index, count, monitor.every) } else { Duration::ZERO };
+            self.generation += 1;
+            let watched = self.start_monitor(monitor, phase);
+            self.watched.insert(monitor.name.clone(), watched);
+        }
+        if let Err(e) = self.store.retain_monitor_states(&names) {
+            tracing::error!("forgetting removed monitors failed: {e}");
+        }
+        self.order = names;
+        self.config = config;
+        self.config_error = None;
+        let _ = self.events.send(Event::ConfigReloaded { monitors: count });
+        self.update_blind();
+        self.publish();
+    }
+
+    fn start_monitor(&self, monitor: &Monitor, phase: Duration) -> Watched {
+        let mut view = MonitorView {
+            name: monitor.name.clone(),
+            state: if self.paused.is_some() { "paused".into() } else { "unknown".into() },
+            last_checked: None,
+            latency_ms: None,
+            reason: None,
+            target: monitor.target.describe(),
+            tls_verification_off: monitor.target.tls_verification_off(),
+        };
+        let task = match Prober::new(monitor) {
+            Ok(prober) => Some(MonitorTask::start(monitor.clone(), prober, self.generation, phase, self.ctx.clone())),
+            Err(e) => {
+                view.reason = Some(e.to_string());
+                None
+            }
+        };
+        Watched { task, view, verdict: Verdict::Unknown, failing_since: None, dirty: true }
+    }
+
+    fn reject(&mut self, message: String) -> Reply {
+        tracing::warn!("{message}; the last good config keeps running");
+        self.config_error = Some(message.clone());
+        let _ = self.events.send(Event::ConfigRejected { message: message.clone() });
+        Reply::Refused { message }
+    }
+
+    fn update_blind(&mut self) {
+        let blind = self.watched.values().any(|w| w.verdict == Verdict::Offline);
+        if blind != self.blind {
+            self.blind = blind;
+            if blind {
+                tracing::warn!("Klaxon is blind: this machine seems offline (no witness answers)");
+            }
+            let _ = self.events.send(Event::Blind { blind });
+        }
+    }
+
+    fn snapshot(&self) -> Status {
+        Status {
+            monitors: self.order.iter().filter_map(|n| self.watched.get(n)).map(|w| w.view.clone()).collect(),
+            incidents: self.book.open_incidents().map(IncidentView::from).collect(),
+            blind: self.blind,
+            live: true,
+            paused_until: self.paused.as_ref().map(|(_, u)| u.clone()),
+            config_error: self.config_error.clone(),
+        }
+    }
+
+    fn publish(&self) {
+        self.status.send_replace(self.snapshot());
+    }
+
+    fn slip_stats(&self) -> SlipStats {
+        let mut sorted = self.slips.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        SlipStats { checks: self.slip_count, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: at(1.0) }
+    }
+}
+
+fn context(config: &Config, observations: mpsc::Sender<Observation>, directions: watch::Receiver<Directions>, options: &EngineOptions) -> Context {
+    Context {
+        observations,
+        directions,
+        in_flight: Arc::new(Semaphore::new(MAX_CHECKS_IN_FLIGHT)),
+        witnesses: Arc::new(Witnesses::new(config.judge.witnesses.clone())),
+        thresholds: Thresholds { confirm: config.judge.confirm, recover: config.judge.recover },
+        retry_every: config.judge.retry_every,
+        grace_after_resume: config.judge.grace_after_resume,
+        clock: options.clock.clone(),
+    }
+}

@@ -1,0 +1,218 @@
+//! The schedule: one tokio task per monitor, each checking its target on its own interval and
+//! judging the result, plus a watcher that notices the laptop sleeping.
+//!
+//! A task owns its monitor's [`Prober`] and [`Judgement`]; it sends every sample and the verdict
+//! that followed to the engine, which owns everything else. Tasks are stopped by dropping their
+//! [`MonitorTask`] handle. Start times are spread over the interval so hundreds of monitors do
+//! not fire together, and a global semaphore bounds the checks in flight.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep_until};
+
+use crate::clock::SharedClock;
+use crate::judge::{Judgement, Step, Thresholds};
+use crate::monitor::{Monitor, Sample, Verdict};
+use crate::probe::Prober;
+use crate::witness::Witnesses;
+
+/// At most this many checks run at once, whatever the number of monitors.
+pub const MAX_CHECKS_IN_FLIGHT: usize = 256;
+
+/// One check's outcome, as sent to the engine.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub monitor: String,
+    /// The task's generation: observations of a replaced task are ignored.
+    pub generation: u64,
+    pub sample: Sample,
+    pub verdict: Verdict,
+    /// How late the check started compared with its slot.
+    pub slip: Duration,
+}
+
+/// What the engine tells every task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Directions {
+    pub paused: bool,
+    /// Bumped on every wake from sleep: tasks forget their streaks and re-check after a grace.
+    pub wakes: u64,
+}
+
+/// Shared by all tasks of one config.
+pub struct Context {
+    pub observations: mpsc::Sender<Observation>,
+    pub directions: watch::Receiver<Directions>,
+    pub in_flight: Arc<Semaphore>,
+    pub witnesses: Arc<Witnesses>,
+    pub thresholds: Thresholds,
+    pub retry_every: Duration,
+    pub grace_after_resume: Duration,
+    pub clock: SharedClock,
+}
+
+/// A running monitor; dropping it stops the task.
+pub struct MonitorTask {
+    pub monitor: Monitor,
+    pub generation: u64,
+    handle: JoinHandle<()>,
+}
+
+impl Drop for MonitorTask {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+impl MonitorTask {
+    /// Starts checking `monitor`, the first time after `phase`.
+    pub fn start(monitor: Monitor, prober: Prober, generation: u64, phase: Duration, ctx: Arc<Context>) -> MonitorTask {
+        let task = Runner {
+            local: monitor.target.is_local(),
+            monitor: monitor.clone(),
+            prober,
+            generation,
+            ctx,
+            judgement: Judgement::default(),
+        };
+        let handle = tokio::spawn(task.run(Instant::now() + phase));
+        MonitorTask {
+            monitor,
+            generation,
+            handle,
+        }
+    }
+}
+
+struct Runner {
+    monitor: Monitor,
+    prober: Prober,
+    local: bool,
+    generation: u64,
+    ctx: Arc<Context>,
+    judgement: Judgement,
+}
+
+impl Runner {
+    async fn run(mut self, first: Instant) {
+        let mut directions = self.ctx.directions.clone();
+        let mut wakes = directions.borrow().wakes;
+        // `slot` is the regular schedule; `next` may be earlier for a quick re-check.
+        let mut slot = first;
+        let mut next = first;
+        loop {
+            tokio::select! {
+                _ = sleep_until(next) => {}
+                changed = directions.changed() => {
+                    if changed.is_err() {
+                        return; // the engine is gone
+                    }
+                    let now = *directions.borrow_and_update();
+                    if now.wakes != wakes {
+                        wakes = now.wakes;
+                        self.judgement.forget_streaks();
+                        slot = Instant::now() + self.ctx.grace_after_resume;
+                        next = slot;
+                    }
+                    continue;
+                }
+            }
+            if directions.borrow().paused {
+                // Wait for resume, then check at once.
+                if directions.wait_for(|d| !d.paused).await.is_err() {
+                    return;
+                }
+                slot = Instant::now();
+                next = slot;
+                continue;
+            }
+            let Ok(permit) = self.ctx.in_flight.acquire().await else { return };
+            let started = Instant::now();
+            let slip = started.saturating_duration_since(next);
+            let sample = self.prober.check(self.ctx.clock.now()).await;
+            drop(permit);
+            let (verdict, recheck) = match self.judgement.observe(sample.ok, self.local, self.ctx.thresholds) {
+                Step::Settled(v) => (v, false),
+                Step::Recheck(v) => (v, true),
+                Step::AskWitnesses => {
+                    let any = self.ctx.witnesses.any_reachable().await;
+                    (self.judgement.witnesses_answered(any), false)
+                }
+            };
+            let observation = Observation {
+                monitor: self.monitor.name.clone(),
+                generation: self.generation,
+                sample,
+                verdict,
+                slip,
+            };
+            if self.ctx.observations.send(observation).await.is_err() {
+                return;
+            }
+            let now = Instant::now();
+            if recheck {
+                next = now + self.ctx.retry_every;
+            } else {
+                // Keep the rhythm; after a long stall, skip missed slots instead of bursting.
+                slot += self.monitor.every;
+                if slot < now {
+                    slot = now + self.monitor.every;
+                }
+                next = slot;
+            }
+        }
+    }
+}
+
+/// Spreads first checks over the interval: monitor `index` of `count` starts at
+/// `index / count` of its interval. A single monitor is checked at once.
+pub fn phase(index: usize, count: usize, every: Duration) -> Duration {
+    if count <= 1 {
+        return Duration::ZERO;
+    }
+    every.mul_f64(index as f64 / count as f64)
+}
+
+/// Watches for the wall clock running ahead of the monotonic one: the machine slept. Sends
+/// `(went_to_sleep, woke)` wall times. Stopped by dropping the returned handle's owner.
+pub fn watch_for_sleep(clock: SharedClock, wakes: mpsc::Sender<(jiff::Timestamp, jiff::Timestamp)>) -> JoinHandle<()> {
+    const EVERY: Duration = Duration::from_secs(1);
+    // Clock adjustments (NTP) are small; a suspend is not.
+    const THRESHOLD: Duration = Duration::from_secs(5);
+    tokio::spawn(async move {
+        let mut last_wall = clock.now();
+        let mut last_mono = Instant::now();
+        loop {
+            tokio::time::sleep(EVERY).await;
+            let wall = clock.now();
+            let mono = Instant::now();
+            let wall_elapsed = wall.duration_since(last_wall);
+            let mono_elapsed = jiff::SignedDuration::try_from(mono - last_mono).unwrap_or_default();
+            if wall_elapsed - mono_elapsed > jiff::SignedDuration::try_from(THRESHOLD).unwrap_or_default() {
+                let slept_at = last_wall.checked_add(mono_elapsed).unwrap_or(last_wall);
+                if wakes.send((slept_at, wall)).await.is_err() {
+                    return;
+                }
+            }
+            last_wall = wall;
+            last_mono = mono;
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_checks_are_spread_over_the_interval() {
+        let every = Duration::from_secs(30);
+        assert_eq!(phase(0, 1, every), Duration::ZERO);
+        assert_eq!(phase(0, 500, every), Duration::ZERO);
+        assert_eq!(phase(250, 500, every), Duration::from_secs(15));
+        assert!(phase(499, 500, every) < every);
+    }
+}

@@ -1,0 +1,99 @@
+//! What the outside sees: the `status --json` and `history --json` shapes, shared by the engine's
+//! snapshot, the control socket and the CLI. Field names here are a public, documented format.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::incident::Incident;
+
+/// `klaxon status --json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub monitors: Vec<MonitorView>,
+    /// Open incidents only.
+    pub incidents: Vec<IncidentView>,
+    /// True when the witnesses say this machine is offline: Klaxon cannot see anything.
+    #[serde(default)]
+    pub blind: bool,
+    /// Whether an engine answered (false: read from the database of a stopped engine).
+    #[serde(default)]
+    pub live: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_until: Option<PausedUntil>,
+    /// The newest config was refused and the last good one keeps running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PausedUntil {
+    Resumed,
+    Time(Timestamp),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorView {
+    pub name: String,
+    /// `up`, `down`, `unknown`, `offline` or `paused`.
+    pub state: String,
+    pub last_checked: Option<Timestamp>,
+    pub latency_ms: Option<u64>,
+    /// Why the last check failed, or what it saw when it passed.
+    pub reason: Option<String>,
+    pub target: String,
+    /// True when the user turned certificate verification off for this monitor.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tls_verification_off: bool,
+}
+
+/// One incident, as `status` and `history` print it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub id: i64,
+    pub monitor: String,
+    /// `ringing`, `acknowledged`, `snoozed` or `resolved`.
+    pub state: String,
+    pub opened_at: Timestamp,
+    pub acknowledged_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
+    pub first_failure_at: Timestamp,
+    pub recovered_at: Option<Timestamp>,
+    pub acknowledged_via: Option<String>,
+    pub snoozed_until: Option<Timestamp>,
+    pub time_to_acknowledge_s: Option<u64>,
+    pub time_to_recover_s: Option<u64>,
+    pub reason: String,
+}
+
+impl From<&Incident> for IncidentView {
+    fn from(i: &Incident) -> Self {
+        IncidentView {
+            id: i.id,
+            monitor: i.monitor.clone(),
+            state: i.state.as_str().to_string(),
+            opened_at: i.opened_at,
+            acknowledged_at: i.acknowledged_at,
+            resolved_at: i.resolved_at,
+            first_failure_at: i.first_failure_at,
+            recovered_at: i.recovered_at,
+            acknowledged_via: i.acknowledged_via.clone(),
+            snoozed_until: i.snoozed_until,
+            time_to_acknowledge_s: i.time_to_acknowledge().map(|d| d.as_secs()),
+            time_to_recover_s: i.time_to_recover().map(|d| d.as_secs()),
+            reason: i.reason.clone(),
+        }
+    }
+}
+
+/// What the engine announces as it happens (tray, window, `klaxon run`'s log).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    MonitorChanged { monitor: MonitorView },
+    IncidentChanged { incident: IncidentView },
+    Blind { blind: bool },
+    Unmonitored { from: Timestamp, to: Timestamp, cause: String },
+    ConfigReloaded { monitors: usize },
+    ConfigRejected { message: String },
+}

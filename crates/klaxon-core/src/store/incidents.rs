@@ -1,0 +1,136 @@
+//! Incidents and their timelines in the database. Each change to an incident and the timeline
+//! line that explains it are one transaction: the row and its history never disagree.
+
+use rusqlite::{Row, Transaction, params};
+
+use super::{Store, db, from_ms, ms};
+use crate::error::Result;
+use crate::incident::{Incident, IncidentState, TimelineEvent};
+
+const COLUMNS: &str = "id, monitor, state, first_failure_at, opened_at, alarm_started_at, acknowledged_at,
+    acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence";
+
+impl Store {
+    /// Inserts a new incident with its first timeline lines; returns its id.
+    pub fn insert_incident(&mut self, incident: &Incident, timeline: &[TimelineEvent]) -> Result<i64> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
+        tx.execute(
+            "INSERT INTO incidents (monitor, state, first_failure_at, opened_at, alarm_started_at,
+                acknowledged_at, acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                incident.monitor,
+                incident.state.as_str(),
+                ms(incident.first_failure_at),
+                ms(incident.opened_at),
+                incident.alarm_started_at.map(ms),
+                incident.acknowledged_at.map(ms),
+                incident.acknowledged_via,
+                incident.snoozed_until.map(ms),
+                incident.recovered_at.map(ms),
+                incident.resolved_at.map(ms),
+                incident.reason,
+                serde_json::to_string(&incident.evidence).unwrap_or_else(|_| "{}".into()),
+            ],
+        )
+        .map_err(|e| db(&path, e))?;
+        let id = tx.last_insert_rowid();
+        for event in timeline {
+            add_event(&tx, id, event).map_err(|e| db(&path, e))?;
+        }
+        tx.commit().map_err(|e| db(&path, e))?;
+        Ok(id)
+    }
+
+    /// Saves an incident's new state and the timeline line that explains it.
+    pub fn update_incident(&mut self, incident: &Incident, event: &TimelineEvent) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
+        tx.execute(
+            "UPDATE incidents SET state = ?2, alarm_started_at = ?3, acknowledged_at = ?4,
+                acknowledged_via = ?5, snoozed_until = ?6, recovered_at = ?7, resolved_at = ?8
+             WHERE id = ?1",
+            params![
+                incident.id,
+                incident.state.as_str(),
+                incident.alarm_started_at.map(ms),
+                incident.acknowledged_at.map(ms),
+                incident.acknowledged_via,
+                incident.snoozed_until.map(ms),
+                incident.recovered_at.map(ms),
+                incident.resolved_at.map(ms),
+            ],
+        )
+        .map_err(|e| db(&path, e))?;
+        add_event(&tx, incident.id, event).map_err(|e| db(&path, e))?;
+        tx.commit().map_err(|e| db(&path, e))
+    }
+
+    /// Incidents not yet resolved, oldest first.
+    pub fn open_incidents(&self) -> Result<Vec<Incident>> {
+        self.query_incidents(&format!("SELECT {COLUMNS} FROM incidents WHERE state <> 'resolved' ORDER BY id"))
+    }
+
+    /// Every incident, newest first.
+    pub fn incidents(&self) -> Result<Vec<Incident>> {
+        self.query_incidents(&format!("SELECT {COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC"))
+    }
+
+    pub fn incident(&self, id: i64) -> Result<Option<Incident>> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents WHERE id = {id}");
+        Ok(self.query_incidents(&sql)?.into_iter().next())
+    }
+
+    pub fn timeline(&self, incident: i64) -> Result<Vec<TimelineEvent>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT at, kind, detail FROM incident_events WHERE incident_id = ?1 ORDER BY at, id")
+            .map_err(|e| db(&self.path, e))?;
+        let rows = stmt
+            .query_map([incident], |r| {
+                Ok(TimelineEvent {
+                    at: from_ms(r.get(0)?),
+                    kind: r.get(1)?,
+                    detail: r.get(2)?,
+                })
+            })
+            .map_err(|e| db(&self.path, e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| db(&self.path, e))
+    }
+
+    fn query_incidents(&self, sql: &str) -> Result<Vec<Incident>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| db(&self.path, e))?;
+        let rows = stmt.query_map([], incident_from_row).map_err(|e| db(&self.path, e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| db(&self.path, e))
+    }
+}
+
+fn add_event(tx: &Transaction, incident: i64, event: &TimelineEvent) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO incident_events (incident_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![incident, ms(event.at), event.kind, event.detail],
+    )
+}
+
+fn incident_from_row(r: &Row) -> rusqlite::Result<Incident> {
+    let state: String = r.get(2)?;
+    let evidence: String = r.get(12)?;
+    let opt = |i: usize| -> rusqlite::Result<_> { Ok(r.get::<_, Option<i64>>(i)?.map(from_ms)) };
+    Ok(Incident {
+        id: r.get(0)?,
+        monitor: r.get(1)?,
+        // An unreadable state can only come from a newer Klaxon; ringing is the safe reading.
+        state: IncidentState::parse(&state).unwrap_or(IncidentState::Ringing),
+        first_failure_at: from_ms(r.get(3)?),
+        opened_at: from_ms(r.get(4)?),
+        alarm_started_at: opt(5)?,
+        acknowledged_at: opt(6)?,
+        acknowledged_via: r.get(7)?,
+        snoozed_until: opt(8)?,
+        recovered_at: opt(9)?,
+        resolved_at: opt(10)?,
+        reason: r.get(11)?,
+        evidence: serde_json::from_str(&evidence).unwrap_or_default(),
+    })
+}
