@@ -1,1 +1,133 @@
-fn main() {}
+//! `klaxon`: the headless engine (`klaxon run`) and the one-shot commands that talk to a
+//! running engine over its control socket, or read the database when none runs.
+
+mod commands;
+mod output;
+mod paths;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "klaxon",
+    version,
+    about = "An on-call alarm for founders: checks your services and wakes you when one goes down."
+)]
+struct Cli {
+    /// The config file [default: the platform's config dir, klaxon/klaxon.toml]
+    #[arg(long, global = true, env = "KLAXON_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Where the database and control socket live [default: the platform's data dir]
+    #[arg(long, global = true, env = "KLAXON_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the engine, headless, until Ctrl-C.
+    Run,
+    /// Probe once and print the outcome; exit 0 when up, 1 when down.
+    Check {
+        /// A URL, host:port, tcp://host:port, tls://host:port, dns://name, or a monitor's name.
+        target: String,
+        /// How long to wait for an answer.
+        #[arg(long, default_value = "10s")]
+        timeout: String,
+    },
+    /// Monitors and open incidents.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Acknowledge: the alarm stops. Without an id, every ringing incident.
+    Ack { incident: Option<i64> },
+    /// Silence the alarm for MINUTES; it rings again if the service is still down.
+    Snooze { minutes: u64 },
+    /// Stop checking (maintenance), for MINUTES or until `klaxon resume`.
+    Pause { minutes: Option<u64> },
+    /// Start checking again after `pause`.
+    Resume,
+    /// Re-read the config file in the running engine.
+    Reload,
+    /// Incidents, newest first.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The config file.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Validate the config, with the line and field of every error.
+    Check,
+    /// Print the config file's path.
+    Path,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("klaxon: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let paths = match paths::Paths::resolve(cli.config, cli.data_dir) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("klaxon: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Run => commands::run(&paths).await,
+            Command::Check { target, timeout } => commands::check(&paths, &target, &timeout).await,
+            Command::Status { json } => commands::status(&paths, json).await,
+            Command::Ack { incident } => commands::ack(&paths, incident).await,
+            Command::Snooze { minutes } => commands::snooze(&paths, minutes).await,
+            Command::Pause { minutes } => commands::pause(&paths, minutes).await,
+            Command::Resume => commands::simple(&paths, klaxon_core::engine::Command::Resume).await,
+            Command::Reload => commands::simple(&paths, klaxon_core::engine::Command::Reload).await,
+            Command::History { json } => commands::history(&paths, json),
+            Command::Config {
+                action: ConfigAction::Check,
+            } => commands::config_check(&paths),
+            Command::Config {
+                action: ConfigAction::Path,
+            } => {
+                println!("{}", paths.config.display());
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("klaxon: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

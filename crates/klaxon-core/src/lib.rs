@@ -7,6 +7,7 @@ pub mod monitor;
 pub mod probe;
 
 pub use error::{Error, Result};
+pub mod adhoc;
 pub mod clock;
 pub mod control;
 pub mod engine;
