@@ -1,1 +1,135 @@
+use super::*;
+use crate::monitor::Evidence;
 
+fn at(secs: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + secs).unwrap()
+}
+
+fn failed(secs: i64) -> Sample {
+    Sample {
+        ok: false,
+        at: at(secs),
+        latency: Duration::from_millis(3),
+        reason: "connection refused".into(),
+        evidence: Evidence::default(),
+    }
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("klaxon.db")).unwrap();
+    (dir, store)
+}
+
+fn kinds(store: &Store, id: i64) -> Vec<String> {
+    store.timeline(id).unwrap().into_iter().map(|e| e.kind).collect()
+}
+
+#[test]
+fn a_confirmed_outage_opens_one_ringing_incident_with_its_timeline() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    let opened = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap();
+    assert_eq!(opened.state, IncidentState::Ringing);
+    assert!(book.is_ringing());
+    // Still down: no second incident.
+    assert_eq!(book.monitor_down(&mut store, "API", at(0), &failed(35), at(35)).unwrap(), None);
+    assert_eq!(store.incidents().unwrap().len(), 1);
+    assert_eq!(kinds(&store, opened.id), ["first_failure", "confirmed", "alarm_started"]);
+}
+
+#[test]
+fn recovery_does_not_silence_an_unacknowledged_alarm() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    let id = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap().id;
+    let recovered = book.monitor_up(&mut store, "API", at(65)).unwrap().unwrap();
+    assert_eq!(recovered.state, IncidentState::Ringing);
+    assert_eq!(recovered.recovered_at, Some(at(65)));
+    let acked = book.acknowledge(&mut store, None, "cli", at(125)).unwrap();
+    assert_eq!(acked[0].state, IncidentState::Resolved);
+    assert!(!book.is_ringing());
+    let saved = store.incident(id).unwrap().unwrap();
+    assert_eq!(saved.time_to_acknowledge(), Some(Duration::from_secs(120)));
+    assert_eq!(saved.time_to_recover(), Some(Duration::from_secs(65)));
+    assert_eq!(saved.acknowledged_via.as_deref(), Some("cli"));
+}
+
+#[test]
+fn an_acknowledged_incident_resolves_when_the_service_returns() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
+    book.acknowledge(&mut store, None, "cli", at(10)).unwrap();
+    let resolved = book.monitor_up(&mut store, "API", at(200)).unwrap().unwrap();
+    assert_eq!(resolved.state, IncidentState::Resolved);
+    assert_eq!(resolved.resolved_at, Some(at(200)));
+    assert!(book.for_monitor("API").is_none());
+    assert_eq!(kinds(&store, resolved.id).last().unwrap(), "resolved");
+}
+
+#[test]
+fn a_snooze_rings_again_when_it_ends_and_the_service_is_still_down() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
+    let snoozed = book.snooze(&mut store, Duration::from_secs(600), at(10)).unwrap();
+    assert_eq!(snoozed[0].state, IncidentState::Snoozed);
+    assert!(!book.is_ringing());
+    assert!(book.tick(&mut store, at(609)).unwrap().is_empty());
+    let again = book.tick(&mut store, at(610)).unwrap();
+    assert_eq!(again[0].state, IncidentState::Ringing);
+    assert!(book.is_ringing());
+}
+
+#[test]
+fn a_snoozed_incident_whose_service_returned_is_resolved_when_the_snooze_ends() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
+    book.snooze(&mut store, Duration::from_secs(600), at(10)).unwrap();
+    let recovered = book.monitor_up(&mut store, "API", at(100)).unwrap().unwrap();
+    assert_eq!(recovered.state, IncidentState::Resolved);
+}
+
+#[test]
+fn an_unacknowledged_incident_rings_again_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("klaxon.db");
+    let id = {
+        let mut store = Store::open(&path).unwrap();
+        let mut book = IncidentBook::default();
+        book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap().id
+        // dropped without any shutdown, as after kill -9
+    };
+    let mut store = Store::open(&path).unwrap();
+    let book = IncidentBook::load(&mut store, at(300)).unwrap();
+    assert!(book.is_ringing());
+    assert_eq!(book.for_monitor("API").unwrap().id, id);
+    assert_eq!(kinds(&store, id).last().unwrap(), "alarm_restarted");
+}
+
+#[test]
+fn acknowledging_one_incident_by_id_leaves_the_others_ringing() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    let api = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap();
+    book.monitor_down(&mut store, "DB", at(0), &failed(4), at(5)).unwrap();
+    let acked = book.acknowledge(&mut store, Some(api.id), "window", at(9)).unwrap();
+    assert_eq!(acked.len(), 1);
+    assert_eq!(acked[0].monitor, "API");
+    assert!(book.is_ringing());
+    assert_eq!(book.for_monitor("DB").unwrap().state, IncidentState::Ringing);
+}
+
+#[test]
+fn a_flap_before_acknowledgement_keeps_the_same_incident() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    let first = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap();
+    book.monitor_up(&mut store, "API", at(60)).unwrap();
+    let again = book.monitor_down(&mut store, "API", at(90), &failed(90), at(95)).unwrap().unwrap();
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.recovered_at, None);
+    assert!(kinds(&store, first.id).contains(&"down_again".to_string()));
+}
