@@ -36,13 +36,22 @@ impl Drop for ControlServer {
 
 impl ControlServer {
     pub(crate) fn start(path: &Path, commands: mpsc::Sender<Envelope>) -> Result<ControlServer> {
-        let control = |source| Error::Control { path: path.to_path_buf(), source };
+        let control = |source| Error::Control {
+            path: path.to_path_buf(),
+            source,
+        };
         // A leftover from a crashed engine: the data dir's lock says nobody else serves it.
         let _ = std::fs::remove_file(path);
         let name = path.to_fs_name::<GenericFilePath>().map_err(control)?;
-        let listener = ListenerOptions::new().name(name).create_tokio().map_err(control)?;
+        let listener = ListenerOptions::new()
+            .name(name)
+            .create_tokio()
+            .map_err(control)?;
         let task = tokio::spawn(serve(listener, commands));
-        Ok(ControlServer { task, path: path.to_path_buf() })
+        Ok(ControlServer {
+            task,
+            path: path.to_path_buf(),
+        })
     }
 }
 
@@ -70,9 +79,13 @@ async fn answer(conn: Stream, commands: mpsc::Sender<Envelope>) {
                 if commands.send((command, tx)).await.is_err() {
                     return;
                 }
-                rx.await.unwrap_or(Reply::Refused { message: "the engine has stopped".into() })
+                rx.await.unwrap_or(Reply::Refused {
+                    message: "the engine has stopped".into(),
+                })
             }
-            Err(e) => Reply::Refused { message: format!("not a command: {e}") },
+            Err(e) => Reply::Refused {
+                message: format!("not a command: {e}"),
+            },
         };
         let mut out = serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into());
         out.push('\n');
@@ -86,11 +99,22 @@ async fn answer(conn: Stream, commands: mpsc::Sender<Envelope>) {
 /// [`Error::NotRunning`] when nothing listens there.
 pub async fn send(data_dir: &Path, command: &Command) -> Result<Reply> {
     let path = crate::engine::socket_path(data_dir);
-    let control = |source| Error::Control { path: path.clone(), source };
-    let name = path.as_path().to_fs_name::<GenericFilePath>().map_err(control)?;
+    let control = |source| Error::Control {
+        path: path.clone(),
+        source,
+    };
+    let name = path
+        .as_path()
+        .to_fs_name::<GenericFilePath>()
+        .map_err(control)?;
     let conn = match Stream::connect(name).await {
         Ok(conn) => conn,
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+            ) =>
+        {
             return Err(Error::NotRunning(data_dir.to_path_buf()));
         }
         Err(e) => return Err(control(e)),
@@ -104,8 +128,12 @@ pub async fn send(data_dir: &Path, command: &Command) -> Result<Reply> {
     match tokio::time::timeout(Duration::from_secs(10), reader.read_line(&mut answer)).await {
         Ok(Ok(n)) if n > 0 => serde_json::from_str(&answer)
             .map_err(|e| Error::Refused(format!("the engine's answer was not understood: {e}"))),
-        Ok(Ok(_)) => Err(Error::Refused("the engine closed the connection without answering".into())),
+        Ok(Ok(_)) => Err(Error::Refused(
+            "the engine closed the connection without answering".into(),
+        )),
         Ok(Err(e)) => Err(control(e)),
-        Err(_) => Err(Error::Refused("the engine did not answer within 10 s".into())),
+        Err(_) => Err(Error::Refused(
+            "the engine did not answer within 10 s".into(),
+        )),
     }
 }

@@ -38,10 +38,17 @@ pub struct EngineOptions {
 pub enum Command {
     Status,
     /// Acknowledge one incident, or all ringing ones. `via` says where from (`cli`, `window`).
-    Ack { incident: Option<i64>, via: String },
-    Snooze { minutes: u64 },
+    Ack {
+        incident: Option<i64>,
+        via: String,
+    },
+    Snooze {
+        minutes: u64,
+    },
     /// Stop checking, for a while or until `resume`.
-    Pause { minutes: Option<u64> },
+    Pause {
+        minutes: Option<u64>,
+    },
     Resume,
     /// Re-read the config file.
     Reload,
@@ -53,11 +60,22 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "reply", rename_all = "snake_case")]
 pub enum Reply {
-    Status { status: Status },
-    Incidents { message: String, incidents: Vec<IncidentView> },
-    Done { message: String },
-    Slips { slips: SlipStats },
-    Refused { message: String },
+    Status {
+        status: Status,
+    },
+    Incidents {
+        message: String,
+        incidents: Vec<IncidentView>,
+    },
+    Done {
+        message: String,
+    },
+    Slips {
+        slips: SlipStats,
+    },
+    Refused {
+        message: String,
+    },
 }
 
 pub type Envelope = (Command, oneshot::Sender<Reply>);
@@ -103,8 +121,17 @@ impl Engine {
         let (status_tx, status_rx) = watch::channel(Status::default());
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let options_dir = options.data_dir.clone();
-        let owner = owner::Owner::new(options, config, store, book, status_tx, events.clone(), commands_tx.clone())?;
-        let control = crate::control::ControlServer::start(&socket_path(&options_dir), commands_tx.clone())?;
+        let owner = owner::Owner::new(
+            options,
+            config,
+            store,
+            book,
+            status_tx,
+            events.clone(),
+            commands_tx.clone(),
+        )?;
+        let control =
+            crate::control::ControlServer::start(&socket_path(&options_dir), commands_tx.clone())?;
         let task = tokio::spawn(owner.run(commands_rx, shutdown_rx));
         Ok(Engine {
             _control: control,
@@ -165,11 +192,15 @@ fn lock_data_dir(data_dir: &Path) -> Result<File> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|source| Error::Write { path: path.clone(), source })?;
+        .map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyRunning(data_dir.to_path_buf())),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(Error::AlreadyRunning(data_dir.to_path_buf()))
+        }
         Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
     }
 }
-

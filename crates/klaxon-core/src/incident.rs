@@ -128,9 +128,14 @@ impl IncidentBook {
             .map(|i| i.monitor.clone())
             .collect();
         for monitor in restarted {
-            book.change(store, &monitor, TimelineEvent::new(now, "alarm_restarted", "Klaxon restarted; ringing again"), |i| {
-                i.alarm_started_at.get_or_insert(now);
-            })?;
+            book.change(
+                store,
+                &monitor,
+                TimelineEvent::new(now, "alarm_restarted", "Klaxon restarted; ringing again"),
+                |i| {
+                    i.alarm_started_at.get_or_insert(now);
+                },
+            )?;
         }
         Ok(book)
     }
@@ -145,7 +150,9 @@ impl IncidentBook {
 
     /// True while any incident wants the siren.
     pub fn is_ringing(&self) -> bool {
-        self.open.values().any(|i| i.state == IncidentState::Ringing)
+        self.open
+            .values()
+            .any(|i| i.state == IncidentState::Ringing)
     }
 
     /// Takes a monitor's settled verdict. Returns the incidents that changed.
@@ -162,7 +169,9 @@ impl IncidentBook {
                 return Ok(None);
             }
             let event = TimelineEvent::new(now, "down_again", sample.reason.clone());
-            return self.change(store, monitor, event, |i| i.recovered_at = None).map(Some);
+            return self
+                .change(store, monitor, event, |i| i.recovered_at = None)
+                .map(Some);
         }
         let mut incident = Incident {
             id: 0,
@@ -191,8 +200,15 @@ impl IncidentBook {
 
     /// The monitor answers again. A ringing incident keeps ringing until someone acknowledges
     /// it (unless `stop_on_recovery`): an outage nobody noticed still needs a person.
-    pub fn monitor_up(&mut self, store: &mut Store, monitor: &str, now: Timestamp) -> Result<Option<Incident>> {
-        let Some(open) = self.open.get(monitor) else { return Ok(None) };
+    pub fn monitor_up(
+        &mut self,
+        store: &mut Store,
+        monitor: &str,
+        now: Timestamp,
+    ) -> Result<Option<Incident>> {
+        let Some(open) = self.open.get(monitor) else {
+            return Ok(None);
+        };
         if open.recovered_at.is_some() {
             return Ok(None);
         }
@@ -206,7 +222,13 @@ impl IncidentBook {
     }
 
     /// Acknowledges one incident, or every ringing and snoozed one when `id` is `None`.
-    pub fn acknowledge(&mut self, store: &mut Store, id: Option<i64>, via: &str, now: Timestamp) -> Result<Vec<Incident>> {
+    pub fn acknowledge(
+        &mut self,
+        store: &mut Store,
+        id: Option<i64>,
+        via: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Incident>> {
         let targets: Vec<String> = self
             .open
             .values()
@@ -234,8 +256,17 @@ impl IncidentBook {
 
     /// Silences every ringing incident for `length`; each rings again afterwards if its service
     /// is still down.
-    pub fn snooze(&mut self, store: &mut Store, length: Duration, now: Timestamp) -> Result<Vec<Incident>> {
-        let until = now.checked_add(jiff::SignedDuration::try_from(length).unwrap_or(jiff::SignedDuration::MAX)).unwrap_or(Timestamp::MAX);
+    pub fn snooze(
+        &mut self,
+        store: &mut Store,
+        length: Duration,
+        now: Timestamp,
+    ) -> Result<Vec<Incident>> {
+        let until = now
+            .checked_add(
+                jiff::SignedDuration::try_from(length).unwrap_or(jiff::SignedDuration::MAX),
+            )
+            .unwrap_or(Timestamp::MAX);
         let targets: Vec<String> = self
             .open
             .values()
@@ -260,7 +291,9 @@ impl IncidentBook {
         let ended: Vec<(String, bool)> = self
             .open
             .values()
-            .filter(|i| i.state == IncidentState::Snoozed && i.snoozed_until.is_some_and(|u| u <= now))
+            .filter(|i| {
+                i.state == IncidentState::Snoozed && i.snoozed_until.is_some_and(|u| u <= now)
+            })
             .map(|i| (i.monitor.clone(), i.recovered_at.is_some()))
             .collect();
         let mut changed = Vec::new();
@@ -279,14 +312,26 @@ impl IncidentBook {
     }
 
     /// Resolves a removed monitor's incident: nothing will ever check it again.
-    pub fn monitor_removed(&mut self, store: &mut Store, monitor: &str, now: Timestamp) -> Result<Option<Incident>> {
+    pub fn monitor_removed(
+        &mut self,
+        store: &mut Store,
+        monitor: &str,
+        now: Timestamp,
+    ) -> Result<Option<Incident>> {
         if !self.open.contains_key(monitor) {
             return Ok(None);
         }
-        self.resolve(store, monitor, now, "monitor_removed").map(Some)
+        self.resolve(store, monitor, now, "monitor_removed")
+            .map(Some)
     }
 
-    fn resolve(&mut self, store: &mut Store, monitor: &str, now: Timestamp, kind: &str) -> Result<Incident> {
+    fn resolve(
+        &mut self,
+        store: &mut Store,
+        monitor: &str,
+        now: Timestamp,
+        kind: &str,
+    ) -> Result<Incident> {
         let event = TimelineEvent::new(now, kind, "");
         let incident = self.change(store, monitor, event, |i| {
             i.state = IncidentState::Resolved;
@@ -306,7 +351,9 @@ impl IncidentBook {
         edit: impl FnOnce(&mut Incident),
     ) -> Result<Incident> {
         let Some(current) = self.open.get(monitor) else {
-            return Err(crate::Error::Refused(format!("no open incident for {monitor:?}")));
+            return Err(crate::Error::Refused(format!(
+                "no open incident for {monitor:?}"
+            )));
         };
         let mut next = current.clone();
         edit(&mut next);

@@ -22,27 +22,46 @@ fn store() -> (tempfile::TempDir, Store) {
 }
 
 fn kinds(store: &Store, id: i64) -> Vec<String> {
-    store.timeline(id).unwrap().into_iter().map(|e| e.kind).collect()
+    store
+        .timeline(id)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
 }
 
 #[test]
 fn a_confirmed_outage_opens_one_ringing_incident_with_its_timeline() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    let opened = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap();
+    let opened = book
+        .monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap()
+        .unwrap();
     assert_eq!(opened.state, IncidentState::Ringing);
     assert!(book.is_ringing());
     // Still down: no second incident.
-    assert_eq!(book.monitor_down(&mut store, "API", at(0), &failed(35), at(35)).unwrap(), None);
+    assert_eq!(
+        book.monitor_down(&mut store, "API", at(0), &failed(35), at(35))
+            .unwrap(),
+        None
+    );
     assert_eq!(store.incidents().unwrap().len(), 1);
-    assert_eq!(kinds(&store, opened.id), ["first_failure", "confirmed", "alarm_started"]);
+    assert_eq!(
+        kinds(&store, opened.id),
+        ["first_failure", "confirmed", "alarm_started"]
+    );
 }
 
 #[test]
 fn recovery_does_not_silence_an_unacknowledged_alarm() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    let id = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap().id;
+    let id = book
+        .monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap()
+        .unwrap()
+        .id;
     let recovered = book.monitor_up(&mut store, "API", at(65)).unwrap().unwrap();
     assert_eq!(recovered.state, IncidentState::Ringing);
     assert_eq!(recovered.recovered_at, Some(at(65)));
@@ -59,9 +78,13 @@ fn recovery_does_not_silence_an_unacknowledged_alarm() {
 fn an_acknowledged_incident_resolves_when_the_service_returns() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap();
     book.acknowledge(&mut store, None, "cli", at(10)).unwrap();
-    let resolved = book.monitor_up(&mut store, "API", at(200)).unwrap().unwrap();
+    let resolved = book
+        .monitor_up(&mut store, "API", at(200))
+        .unwrap()
+        .unwrap();
     assert_eq!(resolved.state, IncidentState::Resolved);
     assert_eq!(resolved.resolved_at, Some(at(200)));
     assert!(book.for_monitor("API").is_none());
@@ -72,8 +95,11 @@ fn an_acknowledged_incident_resolves_when_the_service_returns() {
 fn a_snooze_rings_again_when_it_ends_and_the_service_is_still_down() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
-    let snoozed = book.snooze(&mut store, Duration::from_secs(600), at(10)).unwrap();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap();
+    let snoozed = book
+        .snooze(&mut store, Duration::from_secs(600), at(10))
+        .unwrap();
     assert_eq!(snoozed[0].state, IncidentState::Snoozed);
     assert!(!book.is_ringing());
     assert!(book.tick(&mut store, at(609)).unwrap().is_empty());
@@ -86,9 +112,14 @@ fn a_snooze_rings_again_when_it_ends_and_the_service_is_still_down() {
 fn a_snoozed_incident_whose_service_returned_is_resolved_when_the_snooze_ends() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
-    book.snooze(&mut store, Duration::from_secs(600), at(10)).unwrap();
-    let recovered = book.monitor_up(&mut store, "API", at(100)).unwrap().unwrap();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap();
+    book.snooze(&mut store, Duration::from_secs(600), at(10))
+        .unwrap();
+    let recovered = book
+        .monitor_up(&mut store, "API", at(100))
+        .unwrap()
+        .unwrap();
     assert_eq!(recovered.state, IncidentState::Resolved);
 }
 
@@ -99,7 +130,10 @@ fn an_unacknowledged_incident_rings_again_after_a_restart() {
     let id = {
         let mut store = Store::open(&path).unwrap();
         let mut book = IncidentBook::default();
-        book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap().id
+        book.monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+            .unwrap()
+            .unwrap()
+            .id
         // dropped without any shutdown, as after kill -9
     };
     let mut store = Store::open(&path).unwrap();
@@ -113,22 +147,37 @@ fn an_unacknowledged_incident_rings_again_after_a_restart() {
 fn acknowledging_one_incident_by_id_leaves_the_others_ringing() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    let api = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap();
-    book.monitor_down(&mut store, "DB", at(0), &failed(4), at(5)).unwrap();
-    let acked = book.acknowledge(&mut store, Some(api.id), "window", at(9)).unwrap();
+    let api = book
+        .monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap()
+        .unwrap();
+    book.monitor_down(&mut store, "DB", at(0), &failed(4), at(5))
+        .unwrap();
+    let acked = book
+        .acknowledge(&mut store, Some(api.id), "window", at(9))
+        .unwrap();
     assert_eq!(acked.len(), 1);
     assert_eq!(acked[0].monitor, "API");
     assert!(book.is_ringing());
-    assert_eq!(book.for_monitor("DB").unwrap().state, IncidentState::Ringing);
+    assert_eq!(
+        book.for_monitor("DB").unwrap().state,
+        IncidentState::Ringing
+    );
 }
 
 #[test]
 fn a_flap_before_acknowledgement_keeps_the_same_incident() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
-    let first = book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap().unwrap();
+    let first = book
+        .monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap()
+        .unwrap();
     book.monitor_up(&mut store, "API", at(60)).unwrap();
-    let again = book.monitor_down(&mut store, "API", at(90), &failed(90), at(95)).unwrap().unwrap();
+    let again = book
+        .monitor_down(&mut store, "API", at(90), &failed(90), at(95))
+        .unwrap()
+        .unwrap();
     assert_eq!(again.id, first.id);
     assert_eq!(again.recovered_at, None);
     assert!(kinds(&store, first.id).contains(&"down_again".to_string()));

@@ -69,7 +69,13 @@ impl Drop for MonitorTask {
 
 impl MonitorTask {
     /// Starts checking `monitor`, the first time after `phase`.
-    pub fn start(monitor: Monitor, prober: Prober, generation: u64, phase: Duration, ctx: Arc<Context>) -> MonitorTask {
+    pub fn start(
+        monitor: Monitor,
+        prober: Prober,
+        generation: u64,
+        phase: Duration,
+        ctx: Arc<Context>,
+    ) -> MonitorTask {
         let task = Runner {
             local: monitor.target.is_local(),
             monitor: monitor.clone(),
@@ -129,19 +135,25 @@ impl Runner {
                 next = slot;
                 continue;
             }
-            let Ok(permit) = self.ctx.in_flight.acquire().await else { return };
+            let Ok(permit) = self.ctx.in_flight.acquire().await else {
+                return;
+            };
             let started = Instant::now();
             let slip = started.saturating_duration_since(next);
             let sample = self.prober.check(self.ctx.clock.now()).await;
             drop(permit);
-            let (verdict, recheck) = match self.judgement.observe(sample.ok, self.local, self.ctx.thresholds) {
-                Step::Settled(v) => (v, false),
-                Step::Recheck(v) => (v, true),
-                Step::AskWitnesses => {
-                    let any = self.ctx.witnesses.any_reachable().await;
-                    (self.judgement.witnesses_answered(any), false)
-                }
-            };
+            let (verdict, recheck) =
+                match self
+                    .judgement
+                    .observe(sample.ok, self.local, self.ctx.thresholds)
+                {
+                    Step::Settled(v) => (v, false),
+                    Step::Recheck(v) => (v, true),
+                    Step::AskWitnesses => {
+                        let any = self.ctx.witnesses.any_reachable().await;
+                        (self.judgement.witnesses_answered(any), false)
+                    }
+                };
             let observation = Observation {
                 monitor: self.monitor.name.clone(),
                 generation: self.generation,
@@ -178,7 +190,10 @@ pub fn phase(index: usize, count: usize, every: Duration) -> Duration {
 
 /// Watches for the wall clock running ahead of the monotonic one: the machine slept. Sends
 /// `(went_to_sleep, woke)` wall times. Stopped by dropping the returned handle's owner.
-pub fn watch_for_sleep(clock: SharedClock, wakes: mpsc::Sender<(jiff::Timestamp, jiff::Timestamp)>) -> JoinHandle<()> {
+pub fn watch_for_sleep(
+    clock: SharedClock,
+    wakes: mpsc::Sender<(jiff::Timestamp, jiff::Timestamp)>,
+) -> JoinHandle<()> {
     const EVERY: Duration = Duration::from_secs(1);
     // Clock adjustments (NTP) are small; a suspend is not.
     const THRESHOLD: Duration = Duration::from_secs(5);
@@ -191,7 +206,9 @@ pub fn watch_for_sleep(clock: SharedClock, wakes: mpsc::Sender<(jiff::Timestamp,
             let mono = Instant::now();
             let wall_elapsed = wall.duration_since(last_wall);
             let mono_elapsed = jiff::SignedDuration::try_from(mono - last_mono).unwrap_or_default();
-            if wall_elapsed - mono_elapsed > jiff::SignedDuration::try_from(THRESHOLD).unwrap_or_default() {
+            if wall_elapsed - mono_elapsed
+                > jiff::SignedDuration::try_from(THRESHOLD).unwrap_or_default()
+            {
                 let slept_at = last_wall.checked_add(mono_elapsed).unwrap_or(last_wall);
                 if wakes.send((slept_at, wall)).await.is_err() {
                     return;

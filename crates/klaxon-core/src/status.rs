@@ -90,10 +90,24 @@ impl From<&Incident> for IncidentView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    MonitorChanged { monitor: MonitorView },
-    IncidentChanged { incident: IncidentView },
-    Blind { blind: bool },
-    Unmonitored { from: Timestamp, to: Timestamp, cause: String },
-    ConfigReloaded { monitors: usize },
-    ConfigRejected { message: String },
+    MonitorChanged {
+        monitor: MonitorView,
+    },
+    IncidentChanged {
+        incident: IncidentView,
+    },
+    Blind {
+        blind: bool,
+    },
+    Unmonitored {
+        from: Timestamp,
+        to: Timestamp,
+        cause: String,
+    },
+    ConfigReloaded {
+        monitors: usize,
+    },
+    ConfigRejected {
+        message: String,
+    },
 }

@@ -79,12 +79,20 @@ impl Owner {
         let (observations_tx, observations) = mpsc::channel(1024);
         let (directions, directions_rx) = watch::channel(Directions::default());
         let (wakes_tx, wakes) = mpsc::channel(8);
-        let ctx = Arc::new(context(&config, observations_tx.clone(), directions_rx, &options));
+        let ctx = Arc::new(context(
+            &config,
+            observations_tx.clone(),
+            directions_rx,
+            &options,
+        ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
         let mut owner = Owner {
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
-            config: Config { judge: config.judge.clone(), monitors: Vec::new() },
+            config: Config {
+                judge: config.judge.clone(),
+                monitors: Vec::new(),
+            },
             config_error: None,
             store,
             book,
@@ -110,7 +118,11 @@ impl Owner {
         Ok(owner)
     }
 
-    pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Envelope>, mut shutdown: oneshot::Receiver<()>) {
+    pub(super) async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Envelope>,
+        mut shutdown: oneshot::Receiver<()>,
+    ) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         self.publish();
@@ -137,8 +149,13 @@ impl Owner {
 
     fn observed(&mut self, obs: Observation) {
         let now = self.now();
-        let Some(w) = self.watched.get_mut(&obs.monitor) else { return };
-        if w.task.as_ref().is_none_or(|t| t.generation != obs.generation) {
+        let Some(w) = self.watched.get_mut(&obs.monitor) else {
+            return;
+        };
+        if w.task
+            .as_ref()
+            .is_none_or(|t| t.generation != obs.generation)
+        {
             return;
         }
         self.slip_count += 1;
@@ -171,7 +188,13 @@ impl Owner {
             let _ = self.events.send(Event::MonitorChanged { monitor: view });
         }
         let result = match obs.verdict {
-            Verdict::Down => self.book.monitor_down(&mut self.store, &obs.monitor, failing_since, &obs.sample, now),
+            Verdict::Down => self.book.monitor_down(
+                &mut self.store,
+                &obs.monitor,
+                failing_since,
+                &obs.sample,
+                now,
+            ),
             Verdict::Up => self.book.monitor_up(&mut self.store, &obs.monitor, now),
             Verdict::Offline | Verdict::Unknown => Ok(None),
         };
@@ -185,18 +208,29 @@ impl Owner {
     fn command(&mut self, command: Command) -> Reply {
         let now = self.now();
         match command {
-            Command::Status => Reply::Status { status: self.snapshot() },
+            Command::Status => Reply::Status {
+                status: self.snapshot(),
+            },
             Command::Ack { incident, via } => {
                 let result = self.book.acknowledge(&mut self.store, incident, &via, now);
                 self.incidents_reply(result, "acknowledged", "nothing is ringing")
             }
             Command::Snooze { minutes } => {
-                let result = self.book.snooze(&mut self.store, Duration::from_secs(minutes * 60), now);
-                self.incidents_reply(result, &format!("snoozed for {minutes} min"), "nothing is ringing")
+                let result =
+                    self.book
+                        .snooze(&mut self.store, Duration::from_secs(minutes * 60), now);
+                self.incidents_reply(
+                    result,
+                    &format!("snoozed for {minutes} min"),
+                    "nothing is ringing",
+                )
             }
             Command::Pause { minutes } => {
                 let until = match minutes {
-                    Some(m) => PausedUntil::Time(now.checked_add(jiff::SignedDuration::from_mins(m as i64)).unwrap_or(Timestamp::MAX)),
+                    Some(m) => PausedUntil::Time(
+                        now.checked_add(jiff::SignedDuration::from_mins(m as i64))
+                            .unwrap_or(Timestamp::MAX),
+                    ),
                     None => PausedUntil::Resumed,
                 };
                 let since = self.paused.as_ref().map_or(now, |(since, _)| *since);
@@ -213,32 +247,48 @@ impl Owner {
             }
             Command::Resume => {
                 if self.resume(now) {
-                    Reply::Done { message: "monitoring resumed".into() }
+                    Reply::Done {
+                        message: "monitoring resumed".into(),
+                    }
                 } else {
-                    Reply::Done { message: "monitoring was not paused".into() }
+                    Reply::Done {
+                        message: "monitoring was not paused".into(),
+                    }
                 }
             }
             Command::Reload => match Config::load(&self.options.config_path) {
                 Ok(config) => {
                     let count = config.monitors.len();
                     self.apply(config);
-                    Reply::Done { message: format!("config reloaded: {count} monitors") }
+                    Reply::Done {
+                        message: format!("config reloaded: {count} monitors"),
+                    }
                 }
                 Err(e) => self.reject(e.to_string()),
             },
-            Command::Slips => Reply::Slips { slips: self.slip_stats() },
+            Command::Slips => Reply::Slips {
+                slips: self.slip_stats(),
+            },
         }
     }
 
     fn incidents_reply(&mut self, result: Result<Vec<Incident>>, done: &str, none: &str) -> Reply {
         match result {
-            Ok(changed) if changed.is_empty() => Reply::Incidents { message: none.into(), incidents: vec![] },
+            Ok(changed) if changed.is_empty() => Reply::Incidents {
+                message: none.into(),
+                incidents: vec![],
+            },
             Ok(changed) => {
                 let incidents: Vec<IncidentView> = changed.iter().map(IncidentView::from).collect();
                 self.announce(Ok(changed));
-                Reply::Incidents { message: done.into(), incidents }
+                Reply::Incidents {
+                    message: done.into(),
+                    incidents,
+                }
             }
-            Err(e) => Reply::Refused { message: e.to_string() },
+            Err(e) => Reply::Refused {
+                message: e.to_string(),
+            },
         }
     }
 
@@ -247,7 +297,9 @@ impl Owner {
             Ok(changed) => {
                 for incident in &changed {
                     tracing::warn!(id = incident.id, monitor = %incident.monitor, state = incident.state.as_str(), "incident");
-                    let _ = self.events.send(Event::IncidentChanged { incident: incident.into() });
+                    let _ = self.events.send(Event::IncidentChanged {
+                        incident: incident.into(),
+                    });
                 }
                 if !changed.is_empty() {
                     self.publish();
@@ -258,7 +310,9 @@ impl Owner {
     }
 
     fn resume(&mut self, now: Timestamp) -> bool {
-        let Some((since, _)) = self.paused.take() else { return false };
+        let Some((since, _)) = self.paused.take() else {
+            return false;
+        };
         if let Err(e) = self.store.record_unmonitored(since, now, "paused") {
             tracing::error!("recording the pause failed: {e}");
         }
@@ -275,7 +329,11 @@ impl Owner {
             tracing::error!("recording the sleep failed: {e}");
         }
         self.directions.send_modify(|d| d.wakes += 1);
-        let _ = self.events.send(Event::Unmonitored { from: slept, to: woke, cause: "suspend".into() });
+        let _ = self.events.send(Event::Unmonitored {
+            from: slept,
+            to: woke,
+            cause: "suspend".into(),
+        });
     }
 
     fn tick(&mut self) {
@@ -288,9 +346,14 @@ impl Owner {
             self.resume(now);
         }
         self.flush();
-        if self.last_rollup.is_none_or(|t| now.duration_since(t) > jiff::SignedDuration::from_mins(10)) {
+        if self
+            .last_rollup
+            .is_none_or(|t| now.duration_since(t) > jiff::SignedDuration::from_mins(10))
+        {
             self.last_rollup = Some(now);
-            let before = now.checked_sub(jiff::SignedDuration::try_from(RAW_WINDOW).unwrap_or_default()).unwrap_or(now);
+            let before = now
+                .checked_sub(jiff::SignedDuration::try_from(RAW_WINDOW).unwrap_or_default())
+                .unwrap_or(now);
             if let Err(e) = self.store.roll_up(before) {
                 tracing::error!("rolling up old samples failed: {e}");
             }
@@ -326,10 +389,20 @@ impl Owner {
         let now = self.now();
         let judge_changed = config.judge != self.config.judge;
         if judge_changed {
-            self.ctx = Arc::new(context(&config, self.observations_tx.clone(), self.directions.subscribe(), &self.options));
+            self.ctx = Arc::new(context(
+                &config,
+                self.observations_tx.clone(),
+                self.directions.subscribe(),
+                &self.options,
+            ));
         }
         let names: Vec<String> = config.monitors.iter().map(|m| m.name.clone()).collect();
-        let removed: Vec<String> = self.order.iter().filter(|n| !names.contains(n)).cloned().collect();
+        let removed: Vec<String> = self
+            .order
+            .iter()
+            .filter(|n| !names.contains(n))
+            .cloned()
+            .collect();
         for name in removed {
             self.watched.remove(&name);
             let result = self.book.monitor_removed(&mut self.store, &name, now);
@@ -337,12 +410,20 @@ impl Owner {
         }
         let count = config.monitors.len();
         for (index, monitor) in config.monitors.iter().enumerate() {
-            let unchanged = self.watched.get(&monitor.name).and_then(|w| w.task.as_ref()).is_some_and(|t| t.monitor == *monitor);
+            let unchanged = self
+                .watched
+                .get(&monitor.name)
+                .and_then(|w| w.task.as_ref())
+                .is_some_and(|t| t.monitor == *monitor);
             if unchanged && !judge_changed {
                 continue;
             }
             // Spread a fresh start over the interval; a monitor added later starts at once.
-            let phase = if self.order.is_empty() { schedule::phase(index, count, monitor.every) } else { Duration::ZERO };
+            let phase = if self.order.is_empty() {
+                schedule::phase(index, count, monitor.every)
+            } else {
+                Duration::ZERO
+            };
             self.generation += 1;
             let watched = self.start_monitor(monitor, phase);
             self.watched.insert(monitor.name.clone(), watched);
@@ -361,7 +442,11 @@ impl Owner {
     fn start_monitor(&self, monitor: &Monitor, phase: Duration) -> Watched {
         let mut view = MonitorView {
             name: monitor.name.clone(),
-            state: if self.paused.is_some() { "paused".into() } else { "unknown".into() },
+            state: if self.paused.is_some() {
+                "paused".into()
+            } else {
+                "unknown".into()
+            },
             last_checked: None,
             latency_ms: None,
             reason: None,
@@ -369,19 +454,33 @@ impl Owner {
             tls_verification_off: monitor.target.tls_verification_off(),
         };
         let task = match Prober::new(monitor) {
-            Ok(prober) => Some(MonitorTask::start(monitor.clone(), prober, self.generation, phase, self.ctx.clone())),
+            Ok(prober) => Some(MonitorTask::start(
+                monitor.clone(),
+                prober,
+                self.generation,
+                phase,
+                self.ctx.clone(),
+            )),
             Err(e) => {
                 view.reason = Some(e.to_string());
                 None
             }
         };
-        Watched { task, view, verdict: Verdict::Unknown, failing_since: None, dirty: true }
+        Watched {
+            task,
+            view,
+            verdict: Verdict::Unknown,
+            failing_since: None,
+            dirty: true,
+        }
     }
 
     fn reject(&mut self, message: String) -> Reply {
         tracing::warn!("{message}; the last good config keeps running");
         self.config_error = Some(message.clone());
-        let _ = self.events.send(Event::ConfigRejected { message: message.clone() });
+        let _ = self.events.send(Event::ConfigRejected {
+            message: message.clone(),
+        });
         Reply::Refused { message }
     }
 
@@ -398,7 +497,12 @@ impl Owner {
 
     fn snapshot(&self) -> Status {
         Status {
-            monitors: self.order.iter().filter_map(|n| self.watched.get(n)).map(|w| w.view.clone()).collect(),
+            monitors: self
+                .order
+                .iter()
+                .filter_map(|n| self.watched.get(n))
+                .map(|w| w.view.clone())
+                .collect(),
             incidents: self.book.open_incidents().map(IncidentView::from).collect(),
             blind: self.blind,
             live: true,
@@ -414,18 +518,36 @@ impl Owner {
     fn slip_stats(&self) -> SlipStats {
         let mut sorted = self.slips.clone();
         sorted.sort_by(|a, b| a.total_cmp(b));
-        let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
-        SlipStats { checks: self.slip_count, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: at(1.0) }
+        let at = |q: f64| {
+            sorted
+                .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        SlipStats {
+            checks: self.slip_count,
+            p50_ms: at(0.5),
+            p99_ms: at(0.99),
+            max_ms: at(1.0),
+        }
     }
 }
 
-fn context(config: &Config, observations: mpsc::Sender<Observation>, directions: watch::Receiver<Directions>, options: &EngineOptions) -> Context {
+fn context(
+    config: &Config,
+    observations: mpsc::Sender<Observation>,
+    directions: watch::Receiver<Directions>,
+    options: &EngineOptions,
+) -> Context {
     Context {
         observations,
         directions,
         in_flight: Arc::new(Semaphore::new(MAX_CHECKS_IN_FLIGHT)),
         witnesses: Arc::new(Witnesses::new(config.judge.witnesses.clone())),
-        thresholds: Thresholds { confirm: config.judge.confirm, recover: config.judge.recover },
+        thresholds: Thresholds {
+            confirm: config.judge.confirm,
+            recover: config.judge.recover,
+        },
         retry_every: config.judge.retry_every,
         grace_after_resume: config.judge.grace_after_resume,
         clock: options.clock.clone(),

@@ -14,13 +14,22 @@ const QUIET: Duration = Duration::from_millis(400);
 
 /// Watches `path`'s directory (a rename replaces the file itself) for changes to `path`.
 /// Returns `None`, with a warning, where the platform cannot watch; `reload` still works.
-pub(super) fn watch(path: &Path, commands: mpsc::Sender<Envelope>) -> Option<notify::RecommendedWatcher> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+pub(super) fn watch(
+    path: &Path,
+    commands: mpsc::Sender<Envelope>,
+) -> Option<notify::RecommendedWatcher> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path.file_name()?.to_os_string();
     let (tx, rx) = std_mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event
-            && event.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
+            && event
+                .paths
+                .iter()
+                .any(|p| p.file_name() == Some(name.as_os_str()))
             && !event.kind.is_access()
         {
             let _ = tx.send(());

@@ -7,12 +7,17 @@ use super::{Store, db, from_ms, ms};
 use crate::error::Result;
 use crate::incident::{Incident, IncidentState, TimelineEvent};
 
-const COLUMNS: &str = "id, monitor, state, first_failure_at, opened_at, alarm_started_at, acknowledged_at,
+const COLUMNS: &str =
+    "id, monitor, state, first_failure_at, opened_at, alarm_started_at, acknowledged_at,
     acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence";
 
 impl Store {
     /// Inserts a new incident with its first timeline lines; returns its id.
-    pub fn insert_incident(&mut self, incident: &Incident, timeline: &[TimelineEvent]) -> Result<i64> {
+    pub fn insert_incident(
+        &mut self,
+        incident: &Incident,
+        timeline: &[TimelineEvent],
+    ) -> Result<i64> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
         tx.execute(
@@ -69,12 +74,16 @@ impl Store {
 
     /// Incidents not yet resolved, oldest first.
     pub fn open_incidents(&self) -> Result<Vec<Incident>> {
-        self.query_incidents(&format!("SELECT {COLUMNS} FROM incidents WHERE state <> 'resolved' ORDER BY id"))
+        self.query_incidents(&format!(
+            "SELECT {COLUMNS} FROM incidents WHERE state <> 'resolved' ORDER BY id"
+        ))
     }
 
     /// Every incident, newest first.
     pub fn incidents(&self) -> Result<Vec<Incident>> {
-        self.query_incidents(&format!("SELECT {COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC"))
+        self.query_incidents(&format!(
+            "SELECT {COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC"
+        ))
     }
 
     pub fn incident(&self, id: i64) -> Result<Option<Incident>> {
@@ -96,13 +105,17 @@ impl Store {
                 })
             })
             .map_err(|e| db(&self.path, e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| db(&self.path, e))
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| db(&self.path, e))
     }
 
     fn query_incidents(&self, sql: &str) -> Result<Vec<Incident>> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| db(&self.path, e))?;
-        let rows = stmt.query_map([], incident_from_row).map_err(|e| db(&self.path, e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| db(&self.path, e))
+        let rows = stmt
+            .query_map([], incident_from_row)
+            .map_err(|e| db(&self.path, e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| db(&self.path, e))
     }
 }
 

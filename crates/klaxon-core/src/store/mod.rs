@@ -20,7 +20,10 @@ use crate::monitor::Sample;
 /// How long raw samples are kept before being rolled up per hour.
 pub const RAW_WINDOW: Duration = Duration::from_secs(48 * 3600);
 
-const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
 
 pub struct Store {
     conn: Connection,
@@ -63,7 +66,8 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| db(path, e))?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(|e| db(path, e))?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(|e| db(path, e))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -86,14 +90,19 @@ impl Store {
             };
             let tx = self.conn.transaction().map_err(migration)?;
             tx.execute_batch(sql).map_err(migration)?;
-            tx.pragma_update(None, "user_version", i + 1).map_err(migration)?;
+            tx.pragma_update(None, "user_version", i + 1)
+                .map_err(migration)?;
             tx.commit().map_err(migration)?;
         }
         Ok(())
     }
 
     /// Writes a batch of samples in one transaction, with each monitor's latest state.
-    pub fn record_samples(&mut self, samples: &[(String, Sample)], states: &[SavedMonitorState]) -> Result<()> {
+    pub fn record_samples(
+        &mut self,
+        samples: &[(String, Sample)],
+        states: &[SavedMonitorState],
+    ) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
         {
@@ -116,7 +125,14 @@ impl Store {
                 .map_err(|e| db(&path, e))?;
             for s in states {
                 upsert
-                    .execute(params![s.monitor, s.state, s.last_checked.map(ms), s.latency_ms, s.reason, s.target])
+                    .execute(params![
+                        s.monitor,
+                        s.state,
+                        s.last_checked.map(ms),
+                        s.latency_ms,
+                        s.reason,
+                        s.target
+                    ])
                     .map_err(|e| db(&path, e))?;
             }
         }
@@ -127,7 +143,10 @@ impl Store {
     pub fn retain_monitor_states(&mut self, names: &[String]) -> Result<()> {
         let list = serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
         self.conn
-            .execute("DELETE FROM monitor_state WHERE monitor NOT IN (SELECT value FROM json_each(?1))", [list])
+            .execute(
+                "DELETE FROM monitor_state WHERE monitor NOT IN (SELECT value FROM json_each(?1))",
+                [list],
+            )
             .map_err(|e| db(&self.path, e))?;
         Ok(())
     }
@@ -149,7 +168,8 @@ impl Store {
                 })
             })
             .map_err(|e| db(&self.path, e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| db(&self.path, e))
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| db(&self.path, e))
     }
 
     /// Sums samples older than `before` into hourly rows and deletes them. Only whole hours are
@@ -170,15 +190,25 @@ impl Store {
             [cutoff],
         )
         .map_err(|e| db(&path, e))?;
-        let deleted = tx.execute("DELETE FROM samples WHERE at < ?1", [cutoff]).map_err(|e| db(&path, e))?;
+        let deleted = tx
+            .execute("DELETE FROM samples WHERE at < ?1", [cutoff])
+            .map_err(|e| db(&path, e))?;
         tx.commit().map_err(|e| db(&path, e))?;
         Ok(deleted)
     }
 
     /// Records time nobody was watching (`suspend`, `paused`).
-    pub fn record_unmonitored(&mut self, from: Timestamp, to: Timestamp, cause: &str) -> Result<()> {
+    pub fn record_unmonitored(
+        &mut self,
+        from: Timestamp,
+        to: Timestamp,
+        cause: &str,
+    ) -> Result<()> {
         self.conn
-            .execute("INSERT INTO unmonitored (from_at, to_at, cause) VALUES (?1, ?2, ?3)", params![ms(from), ms(to), cause])
+            .execute(
+                "INSERT INTO unmonitored (from_at, to_at, cause) VALUES (?1, ?2, ?3)",
+                params![ms(from), ms(to), cause],
+            )
             .map_err(|e| db(&self.path, e))?;
         Ok(())
     }
@@ -189,15 +219,20 @@ impl Store {
             .prepare("SELECT from_at, to_at, cause FROM unmonitored ORDER BY from_at")
             .map_err(|e| db(&self.path, e))?;
         let rows = stmt
-            .query_map([], |r| Ok((from_ms(r.get(0)?), from_ms(r.get(1)?), r.get(2)?)))
+            .query_map([], |r| {
+                Ok((from_ms(r.get(0)?), from_ms(r.get(1)?), r.get(2)?))
+            })
             .map_err(|e| db(&self.path, e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| db(&self.path, e))
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| db(&self.path, e))
     }
 
     /// (raw samples, hourly rows) for one monitor: what the history holds.
     pub fn sample_counts(&self, monitor: &str) -> Result<(u64, u64)> {
         let count = |sql: &str| -> Result<u64> {
-            self.conn.query_row(sql, [monitor], |r| r.get(0)).map_err(|e| db(&self.path, e))
+            self.conn
+                .query_row(sql, [monitor], |r| r.get(0))
+                .map_err(|e| db(&self.path, e))
         };
         Ok((
             count("SELECT COUNT(*) FROM samples WHERE monitor = ?1")?,
@@ -207,7 +242,9 @@ impl Store {
 
     /// Gives free pages back to the file system (after a large roll-up).
     pub fn vacuum(&mut self) -> Result<()> {
-        self.conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| db(&self.path, e))
+        self.conn
+            .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| db(&self.path, e))
     }
 }
 

@@ -1,0 +1,49 @@
+# Klaxon's entry points. `make run` and `make test` set everything up on a fresh Debian/Ubuntu
+# machine: missing system packages are installed with apt (as root, or through sudo).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+# Outside the clone, so CI and later clones reuse the build; any fresh machine builds from zero.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
+
+# Build: a C compiler for bundled SQLite and ring. Tests: iproute2 for the offline test's network
+# namespaces.
+APT_PACKAGES := build-essential pkg-config iproute2
+
+.PHONY: run test bench deps lint build clean
+
+run: deps
+	$(CARGO) run --release -p klaxon-cli -- run
+
+test: deps lint
+	$(CARGO) build -p klaxon-cli
+	$(CARGO) test --workspace --all-targets
+
+bench: deps
+	$(CARGO) run --release -p klaxon-core --example bench
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+build: deps
+	$(CARGO) build --release -p klaxon-cli
+
+deps:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing:$$missing"; \
+	    sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	  fi; \
+	else \
+	  echo "Not a Debian/Ubuntu machine: install a C compiler yourself (see README)."; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
+
+clean:
+	$(CARGO) clean
