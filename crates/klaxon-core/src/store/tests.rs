@@ -80,7 +80,10 @@ fn a_reader_sees_what_the_engine_wrote() {
         target: "http://127.0.0.1:1/".into(),
     };
     writer
-        .record_samples(&[("API".into(), sample(5_000, false, 3))], std::slice::from_ref(&state))
+        .record_samples(
+            &[("API".into(), sample(5_000, false, 3))],
+            std::slice::from_ref(&state),
+        )
         .unwrap();
     let reader = Store::open_read_only(&path).unwrap();
     assert_eq!(reader.monitor_states().unwrap(), [state]);
