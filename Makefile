@@ -7,8 +7,8 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 
 # Build: a C compiler for bundled SQLite and ring. Tests: iproute2 for the offline test's network
-# namespaces.
-APT_PACKAGES := build-essential pkg-config iproute2
+# namespaces, python3 for the servers inside them. Bench: taskset (util-linux) pins CPUs.
+APT_PACKAGES := build-essential pkg-config iproute2 python3 util-linux
 
 .PHONY: run test bench deps lint build clean
 
@@ -19,8 +19,10 @@ test: deps lint
 	$(CARGO) build -p klaxon-cli
 	$(CARGO) test --workspace --all-targets
 
+# The engine on CPU 0 (the bench's loopback server pins itself to CPU 1).
 bench: deps
-	$(CARGO) run --release -p klaxon-core --example bench
+	$(CARGO) build --release -p klaxon-core --example bench
+	taskset -c 0 $(CARGO_TARGET_DIR)/release/examples/bench
 
 lint:
 	$(CARGO) fmt --all -- --check

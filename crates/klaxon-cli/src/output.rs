@@ -92,33 +92,12 @@ pub fn history(incidents: &[IncidentView]) {
     }
 }
 
-/// One line per engine event for `klaxon run`'s terminal.
+/// What `klaxon run` adds to the engine's own log: the terminal bell when an incident rings.
 pub fn event(event: &Event) {
-    match event {
-        Event::IncidentChanged { incident } => {
-            let bell = if incident.state == "ringing" {
-                "\x07"
-            } else {
-                ""
-            };
-            eprintln!(
-                "{bell}incident #{} {}: {} — {}",
-                incident.id, incident.monitor, incident.state, incident.reason
-            );
-        }
-        Event::Blind { blind: true } => eprintln!("Klaxon is blind: this machine seems offline."),
-        Event::Blind { blind: false } => eprintln!("Klaxon can see again."),
-        Event::ConfigRejected { message } => {
-            eprintln!("{message}\nThe last good config keeps running.")
-        }
-        Event::ConfigReloaded { monitors } => eprintln!("config loaded: {monitors} monitors"),
-        Event::Unmonitored { from, to, cause } => eprintln!(
-            "unmonitored from {} to {} ({cause})",
-            local(*from),
-            local(*to)
-        ),
-        // Monitor changes are logged by the engine itself.
-        Event::MonitorChanged { .. } => {}
+    if let Event::IncidentChanged { incident } = event
+        && incident.state == "ringing"
+    {
+        eprint!("\x07");
     }
 }
 

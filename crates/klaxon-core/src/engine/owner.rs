@@ -434,6 +434,7 @@ impl Owner {
         self.order = names;
         self.config = config;
         self.config_error = None;
+        tracing::info!("watching {count} monitors");
         let _ = self.events.send(Event::ConfigReloaded { monitors: count });
         self.update_blind();
         self.publish();

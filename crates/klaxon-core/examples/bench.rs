@@ -1,0 +1,264 @@
+//! `make bench`: how the engine behaves under load, and how big a year of history gets.
+//!
+//! 1. The engine (on a one-worker runtime, the whole process pinned to CPU 0) checks 100 and
+//!    then 1,000 HTTP monitors at 10 s against a loopback server that runs in a separate
+//!    process pinned to CPU 1, so the server's work is not counted as the engine's. Reports
+//!    checks per second, schedule slip (p50/p99/max), CPU time per check and peak RSS.
+//! 2. A simulated year of samples for 50 monitors at 30 s goes through the real store (raw
+//!    samples, hourly roll-ups after 48 h) and the database file's size is reported.
+//!
+//! Everything talks to 127.0.0.1 only.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use klaxon_core::clock::SystemClock;
+use klaxon_core::engine::{Command as EngineCommand, Engine, EngineOptions, Reply};
+use klaxon_core::monitor::{Evidence, Sample};
+use klaxon_core::store::Store;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--serve") {
+        serve();
+        return;
+    }
+    let run_for: u64 = std::env::var("KLAXON_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let (server, port) = start_server();
+    println!(
+        "| monitors | interval | checks/s | slip p50 | slip p99 | slip max | CPU per check | peak RSS |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for count in [100, 1000] {
+        let r = engine_run(count, port, Duration::from_secs(run_for));
+        println!(
+            "| {count} | 10 s | {:.1} | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} µs | {:.1} MB |",
+            r.checks_per_second,
+            r.slip_p50_ms,
+            r.slip_p99_ms,
+            r.slip_max_ms,
+            r.cpu_per_check_us,
+            r.peak_rss_mb
+        );
+    }
+    drop(server);
+    println!();
+    year_of_history();
+}
+
+struct EngineFigures {
+    checks_per_second: f64,
+    slip_p50_ms: f64,
+    slip_p99_ms: f64,
+    slip_max_ms: f64,
+    cpu_per_check_us: f64,
+    peak_rss_mb: f64,
+}
+
+fn engine_run(count: usize, port: u16, run_for: Duration) -> EngineFigures {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("klaxon.toml");
+    let mut text = String::from("[judge]\nwitnesses = [\"127.0.0.1:9\"]\n\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "[[monitor]]\nname = \"service {i}\"\nurl = \"http://127.0.0.1:{port}/health/{i}\"\nevery = \"10s\"\n\n"
+        ));
+    }
+    std::fs::write(&config, text).expect("write config");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let engine = Engine::start(EngineOptions {
+            config_path: config.clone(),
+            data_dir: dir.path().join("data"),
+            clock: Arc::new(SystemClock),
+        })
+        .await
+        .expect("engine starts");
+        let cpu_before = cpu_time();
+        let started = Instant::now();
+        tokio::time::sleep(run_for).await;
+        let cpu = cpu_time() - cpu_before;
+        let elapsed = started.elapsed();
+        let Reply::Slips { slips } = engine.command(EngineCommand::Slips).await else {
+            panic!("the engine did not report slips");
+        };
+        let status = engine.status().borrow().clone();
+        let down = status.monitors.iter().filter(|m| m.state != "up").count();
+        assert!(
+            down == 0,
+            "{down} monitors not up: the bench server did not keep up"
+        );
+        engine.shutdown().await;
+        EngineFigures {
+            checks_per_second: slips.checks as f64 / elapsed.as_secs_f64(),
+            slip_p50_ms: slips.p50_ms,
+            slip_p99_ms: slips.p99_ms,
+            slip_max_ms: slips.max_ms,
+            cpu_per_check_us: cpu.as_secs_f64() * 1e6 / slips.checks.max(1) as f64,
+            peak_rss_mb: peak_rss_kb() as f64 / 1024.0,
+        }
+    })
+}
+
+fn year_of_history() {
+    const MONITORS: usize = 50;
+    const EVERY_MS: i64 = 30_000;
+    const DAY_MS: i64 = 86_400_000;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("klaxon.db");
+    let mut store = Store::open(&path).expect("store");
+    let start_ms: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+    let started = Instant::now();
+    let mut samples = Vec::with_capacity(MONITORS * (3_600_000 / EVERY_MS) as usize);
+    let mut total = 0u64;
+    for hour in 0..(365 * 24) {
+        let hour_start = start_ms + hour * 3_600_000;
+        samples.clear();
+        let mut at = hour_start;
+        while at < hour_start + 3_600_000 {
+            for m in 0..MONITORS {
+                // About one failure in 200 checks, with its reason kept.
+                let ok = (at / EVERY_MS + m as i64) % 200 != 0;
+                samples.push((
+                    format!("service {m}"),
+                    sample(at, ok, 20 + (at / EVERY_MS % 50) as u64),
+                ));
+            }
+            at += EVERY_MS;
+        }
+        total += samples.len() as u64;
+        store.record_samples(&samples, &[]).expect("record");
+        if hour % 24 == 23 {
+            let now = hour_start + 3_600_000;
+            store
+                .roll_up(jiff::Timestamp::from_millisecond(now - 2 * DAY_MS).expect("time"))
+                .expect("roll up");
+        }
+    }
+    store.vacuum().expect("vacuum");
+    let size = file_size(&path);
+    println!(
+        "A year of history for {MONITORS} monitors at 30 s: {total} samples written in {:.0} s;",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "database size after the year: {:.1} MB (48 h of raw samples + hourly roll-ups).",
+        size as f64 / 1e6
+    );
+}
+
+fn sample(at_ms: i64, ok: bool, latency_ms: u64) -> Sample {
+    Sample {
+        ok,
+        at: jiff::Timestamp::from_millisecond(at_ms).expect("time"),
+        latency: Duration::from_millis(latency_ms),
+        reason: if ok {
+            "HTTP 200 OK".into()
+        } else {
+            "HTTP 502 Bad Gateway".into()
+        },
+        evidence: Evidence::default(),
+    }
+}
+
+fn file_size(path: &Path) -> u64 {
+    let wal = path.with_extension("db-wal");
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+        + std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0)
+}
+
+/// User + system CPU time of this process, from /proc (Linux).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
+        .sum();
+    // USER_HZ is 100 on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
+fn peak_rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The loopback server, in a child process on the other CPU. Killed on drop.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server() -> (Server, u16) {
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = Command::new("taskset")
+        .args(["-c", "1"])
+        .arg(exe)
+        .arg("--serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the bench server (taskset from util-linux is needed)");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("server stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+        .expect("server port");
+    let port = line.trim().parse().expect("server prints its port");
+    (Server(child), port)
+}
+
+/// Answers `200 ok` to every request, one connection per request.
+fn serve() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        println!("{}", listener.local_addr().expect("addr").port());
+        std::io::stdout().flush().ok();
+        loop {
+            let Ok((mut conn, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 2048];
+                let mut seen = Vec::new();
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = conn
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                    )
+                    .await;
+            });
+        }
+    });
+}

@@ -1,0 +1,87 @@
+//! The engine across a laptop sleep: the wall clock jumps while tokio's monotonic clock does
+//! not, exactly as after a suspend. The jump is simulated with `TokioClock::jump`, since the test
+//! machine cannot be put to sleep.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use klaxon_core::clock::TokioClock;
+use klaxon_core::engine::{Engine, EngineOptions};
+use klaxon_core::status::Event;
+use klaxon_core::store::Store;
+
+async fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period() {
+    let server = support::serve_response(support::response("200 OK", &[], "ok")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[judge]\ngrace_after_resume = \"3s\"\nwitnesses = [\"127.0.0.1:9\"]\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\n"
+        ),
+    )
+    .unwrap();
+    let clock = TokioClock::starting_at(Timestamp::now());
+    let engine = Engine::start(EngineOptions {
+        config_path: config,
+        data_dir: dir.path().join("data"),
+        clock: Arc::new(clock.clone()),
+    })
+    .await
+    .unwrap();
+    let mut events = engine.events();
+    let status = engine.status();
+    wait_until("API up", Duration::from_secs(20), || {
+        status.borrow().monitors[0].state == "up"
+    })
+    .await;
+
+    clock.jump(Duration::from_secs(600));
+    let (from, to) = loop {
+        match tokio::time::timeout(Duration::from_secs(20), events.recv()).await {
+            Ok(Ok(Event::Unmonitored { from, to, cause })) => {
+                assert_eq!(cause, "suspend");
+                break (from, to);
+            }
+            Ok(Ok(_)) => continue,
+            other => panic!("no unmonitored event after the jump: {other:?}"),
+        }
+    };
+    let slept = to.duration_since(from).as_secs();
+    assert!(
+        (595..=620).contains(&slept),
+        "the gap should be about 10 min, was {slept} s"
+    );
+    let woke_at = Instant::now();
+    let checked_at_wake = status.borrow().monitors[0].last_checked;
+
+    // No check during the grace period (3 s; asserted for the first 1.5 s to leave margin)...
+    wait_until("a check after the grace", Duration::from_secs(20), || {
+        status.borrow().monitors[0].last_checked != checked_at_wake
+    })
+    .await;
+    assert!(
+        woke_at.elapsed() >= Duration::from_millis(1500),
+        "checked {:?} after waking",
+        woke_at.elapsed()
+    );
+
+    // ...and the gap is in the database as time nobody watched.
+    let store = Store::open_read_only(&dir.path().join("data/klaxon.db")).unwrap();
+    let gaps = store.unmonitored().unwrap();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0].2, "suspend");
+    engine.shutdown().await;
+}
