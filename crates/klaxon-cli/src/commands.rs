@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use klaxon_core::config::{Config, STARTER, parse_duration};
 use klaxon_core::engine::{self, Command, Engine, EngineOptions, Reply};
 use klaxon_core::probe::Prober;
-use klaxon_core::status::{IncidentView, MonitorView, Status};
+use klaxon_core::status::{IncidentView, Status};
 use klaxon_core::store::Store;
 use klaxon_core::{Error, adhoc, clock::SystemClock, control};
 
@@ -134,19 +134,7 @@ fn saved_status(paths: &Paths) -> Result<Status> {
         return Ok(Status::default());
     }
     let store = Store::open_read_only(&db)?;
-    let monitors = store
-        .monitor_states()?
-        .into_iter()
-        .map(|s| MonitorView {
-            name: s.monitor,
-            state: s.state,
-            last_checked: s.last_checked,
-            latency_ms: s.latency_ms,
-            reason: s.reason,
-            target: s.target,
-            tls_verification_off: false,
-        })
-        .collect();
+    let monitors = store.monitor_states()?;
     let incidents = store
         .open_incidents()?
         .iter()

@@ -4,13 +4,8 @@
 
 use std::time::Duration;
 
-use crate::config::{
-    DEFAULT_EVERY, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_MIN_CERT_DAYS,
-    split_host_port,
-};
-use crate::monitor::{
-    DnsCheck, HttpCheck, HttpExpect, Monitor, RecordKind, StatusRange, Target, TcpCheck, TlsCheck,
-};
+use crate::config::{DEFAULT_EVERY, DEFAULT_MIN_CERT_DAYS, split_host_port};
+use crate::monitor::{DnsCheck, HttpCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck};
 
 pub fn monitor_for(target: &str, timeout: Duration) -> Result<Monitor, String> {
     let target = target.trim();
@@ -35,23 +30,7 @@ pub fn monitor_for(target: &str, timeout: Duration) -> Result<Monitor, String> {
     } else if target.starts_with("http://") || target.starts_with("https://") {
         let url =
             url::Url::parse(target).map_err(|e| format!("{target:?} is not a valid URL: {e}"))?;
-        Target::Http(HttpCheck {
-            url,
-            method: "GET".into(),
-            headers: vec![],
-            body: None,
-            expect: HttpExpect {
-                status: StatusRange::SUCCESS,
-                body_contains: None,
-                body_not_contains: None,
-                json: None,
-                max_latency: None,
-            },
-            max_redirects: DEFAULT_MAX_REDIRECTS,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            verify_tls: true,
-            ca_file: None,
-        })
+        Target::Http(HttpCheck::with_defaults(url))
     } else {
         let (host, port) = split_host_port(target).map_err(|_| {
             format!("{target:?} is not something to check: give a URL, host:port, tls://host:port, dns://name or a monitor's name")

@@ -1,4 +1,6 @@
+use super::raw::parse_status;
 use super::*;
+use crate::monitor::{RecordKind, Target, TcpCheck};
 
 fn parse(text: &str) -> Result<Config, ConfigErrors> {
     Config::parse(text, Path::new("klaxon.toml"))

@@ -1,24 +1,24 @@
 //! The owner task's state and its message loop. See the parent module for why it is one task.
 
+mod commands;
+mod reload;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio::sync::{Semaphore, broadcast, mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::{Command, EngineOptions, Envelope, Reply};
+use super::{EngineOptions, Envelope};
 use crate::config::Config;
 use crate::error::Result;
 use crate::incident::{Incident, IncidentBook};
-use crate::judge::Thresholds;
-use crate::monitor::{Monitor, Sample, Verdict};
-use crate::probe::Prober;
-use crate::schedule::{self, Context, Directions, MAX_CHECKS_IN_FLIGHT, MonitorTask, Observation};
+use crate::monitor::{Sample, Verdict};
+use crate::schedule::{self, Context, Directions, MonitorTask, Observation};
 use crate::status::{Event, IncidentView, MonitorView, PausedUntil, Status};
-use crate::store::{RAW_WINDOW, SavedMonitorState, Store};
-use crate::witness::Witnesses;
+use crate::store::{RAW_WINDOW, Store};
 
 /// How late checks started, in milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -79,7 +79,7 @@ impl Owner {
         let (observations_tx, observations) = mpsc::channel(1024);
         let (directions, directions_rx) = watch::channel(Directions::default());
         let (wakes_tx, wakes) = mpsc::channel(8);
-        let ctx = Arc::new(context(
+        let ctx = Arc::new(reload::context(
             &config,
             observations_tx.clone(),
             directions_rx,
@@ -205,93 +205,6 @@ impl Owner {
         }
     }
 
-    fn command(&mut self, command: Command) -> Reply {
-        let now = self.now();
-        match command {
-            Command::Status => Reply::Status {
-                status: self.snapshot(),
-            },
-            Command::Ack { incident, via } => {
-                let result = self.book.acknowledge(&mut self.store, incident, &via, now);
-                self.incidents_reply(result, "acknowledged", "nothing is ringing")
-            }
-            Command::Snooze { minutes } => {
-                let result =
-                    self.book
-                        .snooze(&mut self.store, Duration::from_secs(minutes * 60), now);
-                self.incidents_reply(
-                    result,
-                    &format!("snoozed for {minutes} min"),
-                    "nothing is ringing",
-                )
-            }
-            Command::Pause { minutes } => {
-                let until = match minutes {
-                    Some(m) => PausedUntil::Time(
-                        now.checked_add(jiff::SignedDuration::from_mins(m as i64))
-                            .unwrap_or(Timestamp::MAX),
-                    ),
-                    None => PausedUntil::Resumed,
-                };
-                let since = self.paused.as_ref().map_or(now, |(since, _)| *since);
-                self.paused = Some((since, until.clone()));
-                self.directions.send_modify(|d| d.paused = true);
-                for w in self.watched.values_mut() {
-                    w.view.state = "paused".into();
-                }
-                let message = match until {
-                    PausedUntil::Time(t) => format!("monitoring paused until {t}"),
-                    PausedUntil::Resumed => "monitoring paused until `klaxon resume`".into(),
-                };
-                Reply::Done { message }
-            }
-            Command::Resume => {
-                if self.resume(now) {
-                    Reply::Done {
-                        message: "monitoring resumed".into(),
-                    }
-                } else {
-                    Reply::Done {
-                        message: "monitoring was not paused".into(),
-                    }
-                }
-            }
-            Command::Reload => match Config::load(&self.options.config_path) {
-                Ok(config) => {
-                    let count = config.monitors.len();
-                    self.apply(config);
-                    Reply::Done {
-                        message: format!("config reloaded: {count} monitors"),
-                    }
-                }
-                Err(e) => self.reject(e.to_string()),
-            },
-            Command::Slips => Reply::Slips {
-                slips: self.slip_stats(),
-            },
-        }
-    }
-
-    fn incidents_reply(&mut self, result: Result<Vec<Incident>>, done: &str, none: &str) -> Reply {
-        match result {
-            Ok(changed) if changed.is_empty() => Reply::Incidents {
-                message: none.into(),
-                incidents: vec![],
-            },
-            Ok(changed) => {
-                let incidents: Vec<IncidentView> = changed.iter().map(IncidentView::from).collect();
-                self.announce(Ok(changed));
-                Reply::Incidents {
-                    message: done.into(),
-                    incidents,
-                }
-            }
-            Err(e) => Reply::Refused {
-                message: e.to_string(),
-            },
-        }
-    }
-
     fn announce(&mut self, result: Result<Vec<Incident>>) {
         match result {
             Ok(changed) => {
@@ -307,20 +220,6 @@ impl Owner {
             }
             Err(e) => tracing::error!("recording an incident failed: {e}"),
         }
-    }
-
-    fn resume(&mut self, now: Timestamp) -> bool {
-        let Some((since, _)) = self.paused.take() else {
-            return false;
-        };
-        if let Err(e) = self.store.record_unmonitored(since, now, "paused") {
-            tracing::error!("recording the pause failed: {e}");
-        }
-        self.directions.send_modify(|d| d.paused = false);
-        for w in self.watched.values_mut() {
-            w.view.state = w.verdict.as_str().to_string();
-        }
-        true
     }
 
     fn woke(&mut self, slept: Timestamp, woke: Timestamp) {
@@ -362,18 +261,11 @@ impl Owner {
     }
 
     fn flush(&mut self) {
-        let states: Vec<SavedMonitorState> = self
+        let states: Vec<MonitorView> = self
             .watched
             .values_mut()
             .filter_map(|w| std::mem::take(&mut w.dirty).then_some(&*w))
-            .map(|w| SavedMonitorState {
-                monitor: w.view.name.clone(),
-                state: w.view.state.clone(),
-                last_checked: w.view.last_checked,
-                latency_ms: w.view.latency_ms,
-                reason: w.view.reason.clone(),
-                target: w.view.target.clone(),
-            })
+            .map(|w| w.view.clone())
             .collect();
         if self.pending.is_empty() && states.is_empty() {
             return;
@@ -385,106 +277,6 @@ impl Owner {
     }
 
     /// Makes `config` the running one: starts, restarts and stops only the monitors that changed.
-    fn apply(&mut self, config: Config) {
-        let now = self.now();
-        let judge_changed = config.judge != self.config.judge;
-        if judge_changed {
-            self.ctx = Arc::new(context(
-                &config,
-                self.observations_tx.clone(),
-                self.directions.subscribe(),
-                &self.options,
-            ));
-        }
-        let names: Vec<String> = config.monitors.iter().map(|m| m.name.clone()).collect();
-        let removed: Vec<String> = self
-            .order
-            .iter()
-            .filter(|n| !names.contains(n))
-            .cloned()
-            .collect();
-        for name in removed {
-            self.watched.remove(&name);
-            let result = self.book.monitor_removed(&mut self.store, &name, now);
-            self.announce(result.map(|i| i.into_iter().collect()));
-        }
-        let count = config.monitors.len();
-        for (index, monitor) in config.monitors.iter().enumerate() {
-            let unchanged = self
-                .watched
-                .get(&monitor.name)
-                .and_then(|w| w.task.as_ref())
-                .is_some_and(|t| t.monitor == *monitor);
-            if unchanged && !judge_changed {
-                continue;
-            }
-            // Spread a fresh start over the interval; a monitor added later starts at once.
-            let phase = if self.order.is_empty() {
-                schedule::phase(index, count, monitor.every)
-            } else {
-                Duration::ZERO
-            };
-            self.generation += 1;
-            let watched = self.start_monitor(monitor, phase);
-            self.watched.insert(monitor.name.clone(), watched);
-        }
-        if let Err(e) = self.store.retain_monitor_states(&names) {
-            tracing::error!("forgetting removed monitors failed: {e}");
-        }
-        self.order = names;
-        self.config = config;
-        self.config_error = None;
-        tracing::info!("watching {count} monitors");
-        let _ = self.events.send(Event::ConfigReloaded { monitors: count });
-        self.update_blind();
-        self.publish();
-    }
-
-    fn start_monitor(&self, monitor: &Monitor, phase: Duration) -> Watched {
-        let mut view = MonitorView {
-            name: monitor.name.clone(),
-            state: if self.paused.is_some() {
-                "paused".into()
-            } else {
-                "unknown".into()
-            },
-            last_checked: None,
-            latency_ms: None,
-            reason: None,
-            target: monitor.target.describe(),
-            tls_verification_off: monitor.target.tls_verification_off(),
-        };
-        let task = match Prober::new(monitor) {
-            Ok(prober) => Some(MonitorTask::start(
-                monitor.clone(),
-                prober,
-                self.generation,
-                phase,
-                self.ctx.clone(),
-            )),
-            Err(e) => {
-                view.reason = Some(e.to_string());
-                None
-            }
-        };
-        Watched {
-            task,
-            view,
-            verdict: Verdict::Unknown,
-            failing_since: None,
-            dirty: true,
-        }
-    }
-
-    fn reject(&mut self, message: String) -> Reply {
-        tracing::warn!("{message}; the last good config keeps running");
-        self.config_error = Some(message.clone());
-        let _ = self.events.send(Event::ConfigRejected {
-            message: message.clone(),
-        });
-        Reply::Refused { message }
-    }
-
     fn update_blind(&mut self) {
         let blind = self.watched.values().any(|w| w.verdict == Verdict::Offline);
         if blind != self.blind {
@@ -531,26 +323,5 @@ impl Owner {
             p99_ms: at(0.99),
             max_ms: at(1.0),
         }
-    }
-}
-
-fn context(
-    config: &Config,
-    observations: mpsc::Sender<Observation>,
-    directions: watch::Receiver<Directions>,
-    options: &EngineOptions,
-) -> Context {
-    Context {
-        observations,
-        directions,
-        in_flight: Arc::new(Semaphore::new(MAX_CHECKS_IN_FLIGHT)),
-        witnesses: Arc::new(Witnesses::new(config.judge.witnesses.clone())),
-        thresholds: Thresholds {
-            confirm: config.judge.confirm,
-            recover: config.judge.recover,
-        },
-        retry_every: config.judge.retry_every,
-        grace_after_resume: config.judge.grace_after_resume,
-        clock: options.clock.clone(),
     }
 }

@@ -16,6 +16,7 @@ use rusqlite::{Connection, OpenFlags, params};
 
 use crate::error::{Error, Result};
 use crate::monitor::Sample;
+use crate::status::MonitorView;
 
 /// How long raw samples are kept before being rolled up per hour.
 pub const RAW_WINDOW: Duration = Duration::from_secs(48 * 3600);
@@ -28,17 +29,6 @@ const MIGRATIONS: &[(&str, &str)] = &[(
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-}
-
-/// A monitor's last known state, as kept for `status` without an engine.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SavedMonitorState {
-    pub monitor: String,
-    pub state: String,
-    pub last_checked: Option<Timestamp>,
-    pub latency_ms: Option<u64>,
-    pub reason: Option<String>,
-    pub target: String,
 }
 
 impl Store {
@@ -101,7 +91,7 @@ impl Store {
     pub fn record_samples(
         &mut self,
         samples: &[(String, Sample)],
-        states: &[SavedMonitorState],
+        states: &[MonitorView],
     ) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
@@ -126,7 +116,7 @@ impl Store {
             for s in states {
                 upsert
                     .execute(params![
-                        s.monitor,
+                        s.name,
                         s.state,
                         s.last_checked.map(ms),
                         s.latency_ms,
@@ -151,20 +141,22 @@ impl Store {
         Ok(())
     }
 
-    pub fn monitor_states(&self) -> Result<Vec<SavedMonitorState>> {
+    /// Each monitor's last known state, for `status` when no engine runs.
+    pub fn monitor_states(&self) -> Result<Vec<MonitorView>> {
         let mut stmt = self
             .conn
             .prepare("SELECT monitor, state, last_checked, latency_ms, reason, target FROM monitor_state ORDER BY rowid")
             .map_err(|e| db(&self.path, e))?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(SavedMonitorState {
-                    monitor: r.get(0)?,
+                Ok(MonitorView {
+                    name: r.get(0)?,
                     state: r.get(1)?,
                     last_checked: r.get::<_, Option<i64>>(2)?.map(from_ms),
                     latency_ms: r.get(3)?,
                     reason: r.get(4)?,
                     target: r.get(5)?,
+                    tls_verification_off: false,
                 })
             })
             .map_err(|e| db(&self.path, e))?;

@@ -71,13 +71,14 @@ fn a_reader_sees_what_the_engine_wrote() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("klaxon.db");
     let mut writer = Store::open(&path).unwrap();
-    let state = SavedMonitorState {
-        monitor: "API".into(),
+    let state = MonitorView {
+        name: "API".into(),
         state: "down".into(),
         last_checked: Some(from_ms(5_000)),
         latency_ms: Some(3),
         reason: Some("connection refused".into()),
         target: "http://127.0.0.1:1/".into(),
+        tls_verification_off: false,
     };
     writer
         .record_samples(

@@ -16,9 +16,7 @@ use hickory_server::authority::{Catalog, ZoneType};
 use hickory_server::proto::rr::rdata::{A, AAAA, CNAME, MX, NS, SOA, TXT};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryAuthority;
-use klaxon_core::monitor::{
-    DnsCheck, HttpCheck, HttpExpect, Monitor, RecordKind, StatusRange, Target, TcpCheck, TlsCheck,
-};
+use klaxon_core::monitor::{DnsCheck, HttpCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
@@ -42,23 +40,7 @@ pub fn monitor(target: Target, timeout: Duration) -> Monitor {
 
 /// A GET of `url` with the defaults the config would give.
 pub fn http_check(url: &str) -> HttpCheck {
-    HttpCheck {
-        url: url.parse().unwrap(),
-        method: "GET".into(),
-        headers: Vec::new(),
-        body: None,
-        expect: HttpExpect {
-            status: StatusRange::SUCCESS,
-            body_contains: None,
-            body_not_contains: None,
-            json: None,
-            max_latency: None,
-        },
-        max_redirects: 10,
-        max_body_bytes: 1024 * 1024,
-        verify_tls: true,
-        ca_file: None,
-    }
+    HttpCheck::with_defaults(url.parse().unwrap())
 }
 
 pub fn http(check: HttpCheck, timeout: Duration) -> Monitor {

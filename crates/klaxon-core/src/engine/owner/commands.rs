@@ -1,0 +1,121 @@
+//! The commands a person sends (acknowledge, snooze, pause, reload): each turns into a change
+//! of the owner's state and a reply.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::Owner;
+use crate::config::Config;
+use crate::engine::{Command, Reply};
+use crate::error::Result;
+use crate::incident::Incident;
+use crate::status::{IncidentView, PausedUntil};
+
+impl Owner {
+    pub(super) fn command(&mut self, command: Command) -> Reply {
+        let now = self.now();
+        match command {
+            Command::Status => Reply::Status {
+                status: self.snapshot(),
+            },
+            Command::Ack { incident, via } => {
+                let result = self.book.acknowledge(&mut self.store, incident, &via, now);
+                self.incidents_reply(result, "acknowledged", "nothing is ringing")
+            }
+            Command::Snooze { minutes } => {
+                let result =
+                    self.book
+                        .snooze(&mut self.store, Duration::from_secs(minutes * 60), now);
+                self.incidents_reply(
+                    result,
+                    &format!("snoozed for {minutes} min"),
+                    "nothing is ringing",
+                )
+            }
+            Command::Pause { minutes } => {
+                let until = match minutes {
+                    Some(m) => PausedUntil::Time(
+                        now.checked_add(jiff::SignedDuration::from_mins(m as i64))
+                            .unwrap_or(Timestamp::MAX),
+                    ),
+                    None => PausedUntil::Resumed,
+                };
+                let since = self.paused.as_ref().map_or(now, |(since, _)| *since);
+                self.paused = Some((since, until.clone()));
+                self.directions.send_modify(|d| d.paused = true);
+                for w in self.watched.values_mut() {
+                    w.view.state = "paused".into();
+                }
+                let message = match until {
+                    PausedUntil::Time(t) => format!("monitoring paused until {t}"),
+                    PausedUntil::Resumed => "monitoring paused until `klaxon resume`".into(),
+                };
+                Reply::Done { message }
+            }
+            Command::Resume => {
+                if self.resume(now) {
+                    Reply::Done {
+                        message: "monitoring resumed".into(),
+                    }
+                } else {
+                    Reply::Done {
+                        message: "monitoring was not paused".into(),
+                    }
+                }
+            }
+            Command::Reload => match Config::load(&self.options.config_path) {
+                Ok(config) => {
+                    let count = config.monitors.len();
+                    self.apply(config);
+                    Reply::Done {
+                        message: format!("config reloaded: {count} monitors"),
+                    }
+                }
+                Err(e) => self.reject(e.to_string()),
+            },
+            Command::Slips => Reply::Slips {
+                slips: self.slip_stats(),
+            },
+        }
+    }
+
+    pub(super) fn incidents_reply(
+        &mut self,
+        result: Result<Vec<Incident>>,
+        done: &str,
+        none: &str,
+    ) -> Reply {
+        match result {
+            Ok(changed) if changed.is_empty() => Reply::Incidents {
+                message: none.into(),
+                incidents: vec![],
+            },
+            Ok(changed) => {
+                let incidents: Vec<IncidentView> = changed.iter().map(IncidentView::from).collect();
+                self.announce(Ok(changed));
+                Reply::Incidents {
+                    message: done.into(),
+                    incidents,
+                }
+            }
+            Err(e) => Reply::Refused {
+                message: e.to_string(),
+            },
+        }
+    }
+
+    pub(super) fn resume(&mut self, now: Timestamp) -> bool {
+        let Some((since, _)) = self.paused.take() else {
+            return false;
+        };
+        if let Err(e) = self.store.record_unmonitored(since, now, "paused") {
+            tracing::error!("recording the pause failed: {e}");
+        }
+        self.directions.send_modify(|d| d.paused = false);
+        for w in self.watched.values_mut() {
+            w.view.state = w.verdict.as_str().to_string();
+        }
+        true
+    }
+}

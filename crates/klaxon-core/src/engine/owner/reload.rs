@@ -1,0 +1,140 @@
+//! Making a config the running one: only the monitors that changed are stopped, started or
+//! restarted, so a reload never disturbs the others.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc, watch};
+
+use super::{Owner, Watched};
+use crate::config::Config;
+use crate::engine::{EngineOptions, Reply};
+use crate::judge::Thresholds;
+use crate::monitor::{Monitor, Verdict};
+use crate::probe::Prober;
+use crate::schedule::{self, Context, Directions, MAX_CHECKS_IN_FLIGHT, MonitorTask, Observation};
+use crate::status::{Event, MonitorView};
+use crate::witness::Witnesses;
+
+impl Owner {
+    pub(super) fn apply(&mut self, config: Config) {
+        let now = self.now();
+        let judge_changed = config.judge != self.config.judge;
+        if judge_changed {
+            self.ctx = Arc::new(context(
+                &config,
+                self.observations_tx.clone(),
+                self.directions.subscribe(),
+                &self.options,
+            ));
+        }
+        let names: Vec<String> = config.monitors.iter().map(|m| m.name.clone()).collect();
+        let removed: Vec<String> = self
+            .order
+            .iter()
+            .filter(|n| !names.contains(n))
+            .cloned()
+            .collect();
+        for name in removed {
+            self.watched.remove(&name);
+            let result = self.book.monitor_removed(&mut self.store, &name, now);
+            self.announce(result.map(|i| i.into_iter().collect()));
+        }
+        let count = config.monitors.len();
+        for (index, monitor) in config.monitors.iter().enumerate() {
+            let unchanged = self
+                .watched
+                .get(&monitor.name)
+                .and_then(|w| w.task.as_ref())
+                .is_some_and(|t| t.monitor == *monitor);
+            if unchanged && !judge_changed {
+                continue;
+            }
+            // Spread a fresh start over the interval; a monitor added later starts at once.
+            let phase = if self.order.is_empty() {
+                schedule::phase(index, count, monitor.every)
+            } else {
+                Duration::ZERO
+            };
+            self.generation += 1;
+            let watched = self.start_monitor(monitor, phase);
+            self.watched.insert(monitor.name.clone(), watched);
+        }
+        if let Err(e) = self.store.retain_monitor_states(&names) {
+            tracing::error!("forgetting removed monitors failed: {e}");
+        }
+        self.order = names;
+        self.config = config;
+        self.config_error = None;
+        tracing::info!("watching {count} monitors");
+        let _ = self.events.send(Event::ConfigReloaded { monitors: count });
+        self.update_blind();
+        self.publish();
+    }
+
+    pub(super) fn start_monitor(&self, monitor: &Monitor, phase: Duration) -> Watched {
+        let mut view = MonitorView {
+            name: monitor.name.clone(),
+            state: if self.paused.is_some() {
+                "paused".into()
+            } else {
+                "unknown".into()
+            },
+            last_checked: None,
+            latency_ms: None,
+            reason: None,
+            target: monitor.target.describe(),
+            tls_verification_off: monitor.target.tls_verification_off(),
+        };
+        let task = match Prober::new(monitor) {
+            Ok(prober) => Some(MonitorTask::start(
+                monitor.clone(),
+                prober,
+                self.generation,
+                phase,
+                self.ctx.clone(),
+            )),
+            Err(e) => {
+                view.reason = Some(e.to_string());
+                None
+            }
+        };
+        Watched {
+            task,
+            view,
+            verdict: Verdict::Unknown,
+            failing_since: None,
+            dirty: true,
+        }
+    }
+
+    pub(super) fn reject(&mut self, message: String) -> Reply {
+        tracing::warn!("{message}; the last good config keeps running");
+        self.config_error = Some(message.clone());
+        let _ = self.events.send(Event::ConfigRejected {
+            message: message.clone(),
+        });
+        Reply::Refused { message }
+    }
+}
+
+pub(super) fn context(
+    config: &Config,
+    observations: mpsc::Sender<Observation>,
+    directions: watch::Receiver<Directions>,
+    options: &EngineOptions,
+) -> Context {
+    Context {
+        observations,
+        directions,
+        in_flight: Arc::new(Semaphore::new(MAX_CHECKS_IN_FLIGHT)),
+        witnesses: Arc::new(Witnesses::new(config.judge.witnesses.clone())),
+        thresholds: Thresholds {
+            confirm: config.judge.confirm,
+            recover: config.judge.recover,
+        },
+        retry_every: config.judge.retry_every,
+        grace_after_resume: config.judge.grace_after_resume,
+        clock: options.clock.clone(),
+    }
+}
