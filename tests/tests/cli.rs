@@ -216,3 +216,31 @@ fn snooze_pause_and_resume_change_what_status_reports() {
         .stdout(predicate::str::contains("monitoring resumed"));
     home.wait_status("API checked again", |s| state_of(s, "API") == Some("up"));
 }
+
+#[test]
+fn flags_choose_the_config_and_data_dir_over_the_environment() {
+    let home = Home::new("");
+    let other = tempfile::tempdir().unwrap();
+    let config = other.path().join("elsewhere.toml");
+    std::fs::write(
+        &config,
+        "[[monitor]]\nname = \"Flagged\"\ntcp = \"127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    home.cmd()
+        .args(["--config", &path_str(&config), "config", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "elsewhere.toml is valid: 1 monitor",
+        ));
+    home.cmd()
+        .args(["--data-dir", &path_str(other.path()), "history", "--json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+    assert!(
+        !home.data().exists(),
+        "the environment's data dir must not be touched"
+    );
+}

@@ -60,3 +60,38 @@ fn an_invalid_config_is_refused_and_the_last_good_one_keeps_running() {
     home.write_config(&good);
     home.wait_status("the error cleared", |s| s["config_error"].is_null());
 }
+
+#[test]
+fn a_changed_monitor_is_restarted_with_its_new_target() {
+    let api = HttpServer::start();
+    let web = HttpServer::start();
+    let witness = closed_port();
+    let both = |api_url: &str| {
+        fast_config(
+            witness,
+            &format!(
+                "{}{}",
+                http_monitor("API", api_url),
+                http_monitor("Web", &web.url())
+            ),
+        )
+    };
+    let home = Home::new(&both(&api.url()));
+    let _running = home.run();
+    home.wait_status("both up", |s| {
+        state_of(s, "API") == Some("up") && state_of(s, "Web") == Some("up")
+    });
+
+    home.write_config(&both(&format!("http://{}/moved", closed_port())));
+    let status = home.wait_status("API judged on its new target", |s| {
+        state_of(s, "API") == Some("down")
+    });
+    assert!(
+        status["monitors"][0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("/moved"),
+        "{status:#}"
+    );
+    assert_eq!(state_of(&status, "Web"), Some("up"));
+}
