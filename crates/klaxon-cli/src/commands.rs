@@ -7,6 +7,8 @@ use anyhow::{Context, Result, bail};
 use klaxon_core::config::{Config, STARTER, parse_duration};
 use klaxon_core::engine::{self, Command, Engine, EngineOptions, Reply};
 use klaxon_core::probe::Prober;
+use klaxon_core::siren::Siren;
+use klaxon_core::siren::plan::Plan;
 use klaxon_core::status::{IncidentView, Status};
 use klaxon_core::store::Store;
 use klaxon_core::{Error, adhoc, clock::SystemClock, control};
@@ -153,6 +155,7 @@ pub async fn ack(paths: &Paths, incident: Option<i64>) -> Result<ExitCode> {
         Command::Ack {
             incident,
             via: "cli".into(),
+            code: None,
         },
     )
     .await
@@ -221,6 +224,11 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
 pub fn config_check(paths: &Paths) -> Result<ExitCode> {
     match Config::load(&paths.config) {
         Ok(config) => {
+            // A sound file that cannot play is not fatal (the klaxon plays instead), but it is
+            // said here, where the user is looking.
+            if let (_, Some(problem)) = klaxon_core::siren::voice_for(&config.alarm.sound) {
+                eprintln!("warning: {problem}");
+            }
             println!(
                 "{} is valid: {} monitor{}",
                 paths.config.display(),
@@ -242,4 +250,46 @@ pub fn config_check(paths: &Paths) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+pub async fn alarm_test(paths: &Paths, seconds: u64) -> Result<ExitCode> {
+    let alarm = match Config::load(&paths.config) {
+        Ok(config) => config.alarm,
+        Err(Error::Read { .. }) => Default::default(),
+        Err(e) => return Err(e.into()),
+    };
+    let length = std::time::Duration::from_secs(seconds.max(1));
+    let mut siren = Siren::start(&alarm);
+    let mut status = siren.status();
+    if let Some(problem) = &status.borrow().file_problem {
+        eprintln!("warning: {problem}");
+    }
+    println!(
+        "Playing the alarm for {} s: the escalation of {} compressed, louder and then harsher.",
+        length.as_secs(),
+        output::duration(Plan::from_config(&alarm).length())
+    );
+    siren.test(length, &alarm);
+    let finished = tokio::time::sleep(length);
+    tokio::pin!(finished);
+    loop {
+        tokio::select! {
+            _ = &mut finished => break,
+            changed = status.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                if let Some(problem) = status.borrow_and_update().problem.clone() {
+                    eprintln!("{problem}");
+                    return Ok(ExitCode::from(TROUBLE));
+                }
+            }
+        }
+    }
+    siren.stop();
+    drop(siren); // restores the system volume
+    println!(
+        "Done. If you did not hear it clearly, turn the volume up or pick another sound in [alarm]."
+    );
+    Ok(ExitCode::SUCCESS)
 }

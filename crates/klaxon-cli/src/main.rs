@@ -59,10 +59,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The siren.
+    Alarm {
+        #[command(subcommand)]
+        action: AlarmAction,
+    },
     /// The config file.
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AlarmAction {
+    /// Play the whole escalation, compressed, to check the volume before bed.
+    Test {
+        /// How long the test lasts.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
 }
 
@@ -113,6 +128,9 @@ fn main() -> ExitCode {
             Command::Resume => commands::simple(&paths, klaxon_core::engine::Command::Resume).await,
             Command::Reload => commands::simple(&paths, klaxon_core::engine::Command::Reload).await,
             Command::History { json } => commands::history(&paths, json),
+            Command::Alarm {
+                action: AlarmAction::Test { seconds },
+            } => commands::alarm_test(&paths, seconds).await,
             Command::Config {
                 action: ConfigAction::Check,
             } => commands::config_check(&paths),

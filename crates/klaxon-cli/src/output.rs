@@ -19,6 +19,12 @@ pub fn status(status: &Status, now: Timestamp) {
         Some(PausedUntil::Time(t)) => println!("Monitoring is paused until {}.", local(*t)),
         None => {}
     }
+    if let Some(problem) = status.sound.as_ref().and_then(|s| s.problem.as_ref()) {
+        println!("! {problem}");
+    }
+    if let Some(problem) = status.sound.as_ref().and_then(|s| s.file_problem.as_ref()) {
+        println!("! {problem}");
+    }
     if let Some(e) = &status.config_error {
         println!("! The config file has errors; the last good config keeps running:\n{e}");
     }
@@ -53,6 +59,9 @@ pub fn status(status: &Status, now: Timestamp) {
             checked
         );
     }
+    if let Some(state) = &status.keep_awake {
+        println!("Keep-awake: {state}.");
+    }
     if !status.incidents.is_empty() {
         println!("Open incidents:");
         for i in &status.incidents {
@@ -64,6 +73,11 @@ pub fn status(status: &Status, now: Timestamp) {
                 local(i.opened_at),
                 ago(i.opened_at, now),
                 i.reason
+            );
+        }
+        if status.incidents.iter().any(|i| i.state == "ringing") {
+            println!(
+                "Ringing. `klaxon ack` stops it; `klaxon snooze 10` silences it for 10 minutes."
             );
         }
     }

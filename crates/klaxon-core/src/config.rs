@@ -6,7 +6,10 @@
 //! spanned strings and checked in a second pass that collects all errors instead of stopping at
 //! the first.
 
+mod alarm;
 mod raw;
+
+pub use alarm::{AlarmConfig, SoundChoice};
 
 use std::collections::HashSet;
 use std::fmt;
@@ -22,6 +25,7 @@ use crate::monitor::{HttpCheck, HttpExpect, Monitor, StatusRange};
 /// The parsed, validated configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    pub alarm: AlarmConfig,
     pub judge: JudgeConfig,
     pub monitors: Vec<Monitor>,
 }
@@ -125,6 +129,8 @@ impl Config {
                 return Err(errs.finish(file));
             }
         };
+        let config_dir = file.parent().unwrap_or(Path::new("."));
+        let alarm = raw.alarm.validate(config_dir, &mut errs);
         let judge = raw.judge.validate(&mut errs);
         let mut names = HashSet::new();
         let mut monitors = Vec::new();
@@ -143,7 +149,11 @@ impl Config {
             }
         }
         if errs.errors.is_empty() {
-            Ok(Config { judge, monitors })
+            Ok(Config {
+                alarm,
+                judge,
+                monitors,
+            })
         } else {
             Err(errs.finish(file))
         }

@@ -37,10 +37,14 @@ pub struct EngineOptions {
 #[serde(tag = "cmd", rename_all = "snake_case")]
 pub enum Command {
     Status,
-    /// Acknowledge one incident, or all ringing ones. `via` says where from (`cli`, `window`).
+    /// Acknowledge one incident, or all ringing ones. `via` says where from (`cli`, `window`,
+    /// `tray`). With the awake check on, anything but the CLI must give the code that `status`
+    /// shows while ringing: the CLI is deliberate by nature, a half-asleep click is not.
     Ack {
         incident: Option<i64>,
         via: String,
+        #[serde(default)]
+        code: Option<String>,
     },
     Snooze {
         minutes: u64,

@@ -140,6 +140,11 @@ impl IncidentBook {
         Ok(book)
     }
 
+    /// With `true`, a service coming back resolves even an unacknowledged incident.
+    pub fn set_stop_on_recovery(&mut self, stop: bool) {
+        self.stop_on_recovery = stop;
+    }
+
     pub fn open_incidents(&self) -> impl Iterator<Item = &Incident> {
         self.open.values()
     }

@@ -8,12 +8,15 @@ pub mod probe;
 
 pub use error::{Error, Result};
 pub mod adhoc;
+pub mod awake;
 pub mod clock;
 pub mod control;
+pub mod desktop;
 pub mod engine;
 pub mod incident;
 pub mod judge;
 pub mod schedule;
+pub mod siren;
 pub mod status;
 pub mod store;
 pub mod witness;

@@ -23,6 +23,15 @@ pub struct Status {
     /// The newest config was refused and the last good one keeps running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_error: Option<String>,
+    /// Whether the siren can be heard (live engines only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound: Option<crate::siren::SoundStatus>,
+    /// While something rings: the code to type in the window to acknowledge (awake check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack_code: Option<String>,
+    /// Whether idle sleep is held off while on call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_awake: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,5 +118,8 @@ pub enum Event {
     },
     ConfigRejected {
         message: String,
+    },
+    Sound {
+        sound: crate::siren::SoundStatus,
     },
 }

@@ -135,6 +135,11 @@ impl Home {
 
     /// `klaxon run` in the background; killed when the returned guard drops.
     pub fn run(&self) -> Running {
+        self.run_with(Vec::new())
+    }
+
+    /// `klaxon run` with extra environment (a PulseAudio server's runtime dir, say).
+    pub fn run_with(&self, env: Vec<(&'static str, PathBuf)>) -> Running {
         let log = self
             .dir
             .path()
@@ -143,6 +148,7 @@ impl Home {
             .arg("run")
             .env("KLAXON_CONFIG", self.config())
             .env("KLAXON_DATA_DIR", self.data())
+            .envs(env)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
@@ -259,3 +265,4 @@ pub fn state_of<'a>(status: &'a serde_json::Value, monitor: &str) -> Option<&'a 
 pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
+pub mod pulse;

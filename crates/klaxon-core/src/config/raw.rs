@@ -19,6 +19,8 @@ use crate::monitor::{
 #[serde(deny_unknown_fields)]
 pub(super) struct RawConfig {
     #[serde(default)]
+    pub(super) alarm: super::alarm::RawAlarm,
+    #[serde(default)]
     pub(super) judge: RawJudge,
     #[serde(default)]
     pub(super) monitor: Vec<Spanned<RawMonitor>>,

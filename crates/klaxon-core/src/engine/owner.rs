@@ -1,5 +1,6 @@
 //! The owner task's state and its message loop. See the parent module for why it is one task.
 
+mod alarm;
 mod commands;
 mod reload;
 
@@ -64,6 +65,13 @@ pub(super) struct Owner {
     last_rollup: Option<Timestamp>,
     status: watch::Sender<Status>,
     events: broadcast::Sender<Event>,
+    siren: crate::siren::Siren,
+    sound: watch::Receiver<crate::siren::SoundStatus>,
+    /// When the current ringing started, for the siren's escalation.
+    ringing_since: Option<std::time::Instant>,
+    /// The awake check's code while something rings.
+    ack_code: Option<String>,
+    keep_awake: crate::awake::KeepAwake,
 }
 
 impl Owner {
@@ -86,10 +94,12 @@ impl Owner {
             &options,
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
+        let siren = crate::siren::Siren::start(&config.alarm);
         let mut owner = Owner {
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
             config: Config {
+                alarm: config.alarm.clone(),
                 judge: config.judge.clone(),
                 monitors: Vec::new(),
             },
@@ -113,6 +123,11 @@ impl Owner {
             last_rollup: None,
             status,
             events,
+            sound: siren.status(),
+            siren,
+            ringing_since: None,
+            ack_code: None,
+            keep_awake: crate::awake::KeepAwake::default(),
         };
         owner.apply(config);
         Ok(owner)
@@ -135,6 +150,7 @@ impl Owner {
                     self.publish();
                 }
                 Some((slept, woke)) = self.wakes.recv() => self.woke(slept, woke),
+                Ok(()) = self.sound.changed() => self.sound_changed(),
                 _ = tick.tick() => self.tick(),
                 _ = &mut shutdown => break,
             }
@@ -301,10 +317,14 @@ impl Owner {
             live: true,
             paused_until: self.paused.as_ref().map(|(_, u)| u.clone()),
             config_error: self.config_error.clone(),
+            sound: Some(self.sound.borrow().clone()),
+            ack_code: self.ack_code.clone(),
+            keep_awake: Some(self.keep_awake.state().to_string()),
         }
     }
 
-    fn publish(&self) {
+    fn publish(&mut self) {
+        self.sync_alarm();
         self.status.send_replace(self.snapshot());
     }
 

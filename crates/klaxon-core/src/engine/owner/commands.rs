@@ -19,7 +19,20 @@ impl Owner {
             Command::Status => Reply::Status {
                 status: self.snapshot(),
             },
-            Command::Ack { incident, via } => {
+            Command::Ack {
+                incident,
+                via,
+                code,
+            } => {
+                if self.config.alarm.awake_check
+                    && via != "cli"
+                    && self.ack_code.is_some()
+                    && code.as_deref().map(str::trim) != self.ack_code.as_deref()
+                {
+                    return Reply::Refused {
+                        message: "type the code shown to prove you are awake".into(),
+                    };
+                }
                 let result = self.book.acknowledge(&mut self.store, incident, &via, now);
                 self.incidents_reply(result, "acknowledged", "nothing is ringing")
             }

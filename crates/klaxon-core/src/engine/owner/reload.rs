@@ -64,6 +64,11 @@ impl Owner {
             tracing::error!("forgetting removed monitors failed: {e}");
         }
         self.order = names;
+        if config.alarm != self.config.alarm {
+            self.siren.configure(&config.alarm);
+        }
+        self.book
+            .set_stop_on_recovery(config.alarm.stop_on_recovery);
         self.config = config;
         self.config_error = None;
         tracing::info!("watching {count} monitors");

@@ -1,0 +1,183 @@
+//! A private PulseAudio server with a null sink, recorded in real time from its monitor: the
+//! real audio path (rodio → cpal → ALSA's pulse plugin → PulseAudio) with no sound card. See
+//! ../shared/TESTING.md. The server and the recorder are children of the test and are killed
+//! when their handles drop.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use super::wait_for;
+
+pub const SINK: &str = "klaxon_test";
+pub const RATE: usize = 48_000;
+
+pub struct Pulse {
+    pub runtime: tempfile::TempDir,
+    server: Option<Child>,
+}
+
+impl Pulse {
+    pub fn start() -> Pulse {
+        let runtime = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(
+            runtime.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
+        let mut pulse = Pulse {
+            runtime,
+            server: None,
+        };
+        pulse.start_server();
+        pulse
+    }
+
+    /// (Re)starts the server on the same runtime dir: clients find it where they left it.
+    pub fn start_server(&mut self) {
+        let log = self.runtime.path().join("pulse.log");
+        let server = Command::new("pulseaudio")
+            .args([
+                "-n",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "--use-pid-file=no",
+            ])
+            .arg("--load=module-native-protocol-unix auth-anonymous=1")
+            .arg(format!("--load=module-null-sink sink_name={SINK}"))
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("HOME", self.runtime.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .expect("pulseaudio must be installed (make test installs it)");
+        self.server = Some(server);
+        wait_for(Duration::from_secs(20), || self.pactl(&["info"]).ok());
+        self.pactl(&["set-default-sink", SINK]).unwrap();
+    }
+
+    /// Kills the server outright, as a crashed sound server or a vanished device would.
+    pub fn kill_server(&mut self) {
+        if let Some(mut s) = self.server.take() {
+            let _ = s.kill();
+            let _ = s.wait();
+        }
+    }
+
+    /// The environment a client needs to find this server.
+    pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        vec![("XDG_RUNTIME_DIR", self.runtime.path().to_path_buf())]
+    }
+
+    pub fn pactl(&self, args: &[&str]) -> Result<String, String> {
+        let out = Command::new("pactl")
+            .args(args)
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("HOME", self.runtime.path())
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).to_string())
+        }
+    }
+
+    /// (volume percent of the first channel, muted)
+    pub fn sink_level(&self) -> (u32, bool) {
+        let volume = self.pactl(&["get-sink-volume", SINK]).unwrap();
+        let percent = volume
+            .split('/')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .unwrap();
+        let muted = self
+            .pactl(&["get-sink-mute", SINK])
+            .unwrap()
+            .contains("yes");
+        (percent, muted)
+    }
+
+    pub fn record(&self, name: &str) -> Recording {
+        let path = self.runtime.path().join(name);
+        let child = Command::new("parec")
+            .args([
+                "-d",
+                &format!("{SINK}.monitor"),
+                "--latency-msec=20",
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=2",
+                "--raw",
+            ])
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("HOME", self.runtime.path())
+            .stdout(std::fs::File::create(&path).unwrap())
+            .spawn()
+            .unwrap();
+        let rec = Recording {
+            child: Some(child),
+            path,
+        };
+        // parec takes a moment to start delivering; a test's timeline starts once it does.
+        wait_for(Duration::from_secs(20), || (rec.now() > 0.1).then_some(()));
+        rec
+    }
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        self.kill_server();
+    }
+}
+
+/// Raw s16le stereo at 48 kHz, from `parec --raw` with a short latency, so the file grows with
+/// the wall clock and its length is the recording's "now".
+pub struct Recording {
+    child: Option<Child>,
+    pub path: PathBuf,
+}
+
+impl Recording {
+    /// The loudness so far: RMS (0–1) of each `window` of the left channel.
+    pub fn loudness(&self, window: Duration) -> Vec<f32> {
+        loudness(&self.path, window)
+    }
+
+    /// The recording's current position in seconds: where what plays now will land.
+    pub fn now(&self) -> f64 {
+        let bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        bytes as f64 / (RATE * 4) as f64
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+pub fn loudness(path: &Path, window: Duration) -> Vec<f32> {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let per = ((window.as_secs_f64() * RATE as f64) as usize).max(1);
+    let left: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|f| i16::from_le_bytes([f[0], f[1]]) as f32 / 32768.0)
+        .collect();
+    left.chunks(per)
+        .filter(|c| c.len() == per)
+        .map(|c| (c.iter().map(|s| s * s).sum::<f32>() / c.len() as f32).sqrt())
+        .collect()
+}
