@@ -116,7 +116,7 @@ impl Synth {
 
     /// High–low square wave, 950 and 700 Hz, a quarter second each, no gaps.
     fn harsh(&mut self, t: f64) -> f32 {
-        let frequency = if (t * 4.0) as u64 % 2 == 0 {
+        let frequency = if ((t * 4.0) as u64).is_multiple_of(2) {
             950.0
         } else {
             700.0

@@ -47,7 +47,7 @@ impl SirenSource {
         let in_plan = self.offset + since_start.mul_f64(self.speed);
         let cue = self.plan.at(in_plan);
         self.frame += 1;
-        if self.frame % 4800 == 0 {
+        if self.frame.is_multiple_of(4800) {
             self.progress.store(self.frame, Ordering::Relaxed);
         }
         self.synth.next(cue.stage) * cue.volume * lead_in_factor(since_start)
