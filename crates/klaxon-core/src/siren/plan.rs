@@ -10,6 +10,7 @@ use crate::config::AlarmConfig;
 /// Loudness during a stream's first moments: quiet but not silent, so a Bluetooth or
 /// power-saving output wakes up before the first loud burst instead of swallowing it.
 pub const LEAD_IN_VOLUME: f32 = 0.15;
+const _: () = assert!(LEAD_IN_VOLUME > 0.0, "the lead-in is quiet, not silent");
 pub const LEAD_IN: Duration = Duration::from_millis(300);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,7 +133,6 @@ mod tests {
     #[test]
     fn each_stream_starts_with_a_quiet_lead_in() {
         assert_eq!(lead_in_factor(Duration::ZERO), LEAD_IN_VOLUME);
-        assert!(LEAD_IN_VOLUME > 0.0, "the lead-in is quiet, not silent");
         assert_eq!(lead_in_factor(Duration::from_millis(300)), 1.0);
     }
 }
