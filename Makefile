@@ -6,9 +6,12 @@ CARGO ?= cargo
 # Outside the clone, so CI and later clones reuse the build; any fresh machine builds from zero.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 
-# Build: a C compiler for bundled SQLite and ring. Tests: iproute2 for the offline test's network
-# namespaces, python3 for the servers inside them. Bench: taskset (util-linux) pins CPUs.
-APT_PACKAGES := build-essential pkg-config iproute2 python3 util-linux
+# Build: a C compiler for bundled SQLite and ring, ALSA's headers for the audio output. Tests:
+# iproute2 for the offline test's network namespaces, python3 for the servers inside them,
+# PulseAudio (server, pactl, parec) and ALSA's pulse plugin for the recorded siren tests.
+# Bench: taskset (util-linux) pins CPUs.
+APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
+	pulseaudio pulseaudio-utils libasound2-plugins
 
 .PHONY: run test bench deps lint build clean
 
@@ -23,6 +26,8 @@ test: deps lint
 bench: deps
 	$(CARGO) build --release -p klaxon-core --example bench
 	taskset -c 0 $(CARGO_TARGET_DIR)/release/examples/bench
+	$(CARGO) build --release -p klaxon-core --example siren_bench
+	$(CARGO_TARGET_DIR)/release/examples/siren_bench
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -6,53 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use support::pulse::{Pulse, Recording};
+use support::pulse::Pulse;
+use support::siren::*;
 use support::*;
-
-const WINDOW: Duration = Duration::from_millis(250);
-/// Quieter than any sound the siren makes, louder than digital silence.
-const AUDIBLE: f32 = 0.01;
-
-fn siren_config(server: &HttpServer) -> String {
-    let alarm =
-        "[alarm]\nstart_volume = 0.3\nfull_volume_after = \"6s\"\nharsh_after = \"30s\"\n\n";
-    format!(
-        "{alarm}{}",
-        fast_config(closed_port(), &http_monitor("API", &server.url()))
-    )
-}
-
-/// Mean loudness between two recording times (seconds).
-fn mean(rms: &[f32], from: f64, to: f64) -> f32 {
-    let per_second = 1.0 / WINDOW.as_secs_f64();
-    let (a, b) = (
-        (from * per_second) as usize,
-        ((to * per_second) as usize).min(rms.len()),
-    );
-    assert!(
-        a < b,
-        "no recording between {from:.2} s and {to:.2} s ({} windows)",
-        rms.len()
-    );
-    rms[a..b].iter().sum::<f32>() / (b - a) as f32
-}
-
-/// The first recording time at or after `from` where sound is heard.
-fn first_sound(rec: &Recording, from: f64) -> Option<f64> {
-    let rms = rec.loudness(WINDOW);
-    let start = (from / WINDOW.as_secs_f64()) as usize;
-    rms.iter()
-        .enumerate()
-        .skip(start)
-        .find(|(_, r)| **r > AUDIBLE)
-        .map(|(i, _)| i as f64 * WINDOW.as_secs_f64())
-}
-
-fn ringing(home: &Home) -> serde_json::Value {
-    home.wait_status("a ringing incident", |s| {
-        s["incidents"][0]["state"] == "ringing"
-    })
-}
 
 #[test]
 fn siren_rings_louder_until_acknowledged_and_restores_the_volume() {

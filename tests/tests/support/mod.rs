@@ -124,6 +124,27 @@ impl Home {
         std::fs::rename(tmp, self.config()).unwrap();
     }
 
+    /// An empty runtime dir: no PulseAudio server is found there.
+    pub fn quiet_runtime(&self) -> PathBuf {
+        let dir = self.dir.path().join("runtime");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .unwrap();
+        dir
+    }
+
+    /// Sends one raw JSON line to the engine's control socket and returns its answer, as the
+    /// tray app and the window will.
+    pub fn control(&self, line: &str) -> serde_json::Value {
+        use std::io::{BufRead, BufReader};
+        let mut conn =
+            std::os::unix::net::UnixStream::connect(self.data().join("klaxon.sock")).unwrap();
+        conn.write_all(format!("{line}\n").as_bytes()).unwrap();
+        let mut answer = String::new();
+        BufReader::new(conn).read_line(&mut answer).unwrap();
+        serde_json::from_str(&answer).unwrap()
+    }
+
     /// `klaxon ARGS` against this home, via the environment variables.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new(klaxon_bin());
@@ -148,6 +169,8 @@ impl Home {
             .arg("run")
             .env("KLAXON_CONFIG", self.config())
             .env("KLAXON_DATA_DIR", self.data())
+            // No sound server unless the test brings one: a developer's speakers stay quiet.
+            .env("XDG_RUNTIME_DIR", self.quiet_runtime())
             .envs(env)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -266,3 +289,4 @@ pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 pub mod pulse;
+pub mod siren;
