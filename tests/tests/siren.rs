@@ -90,6 +90,10 @@ fn siren_rings_louder_until_acknowledged_and_restores_the_volume() {
 #[test]
 fn an_open_incident_rings_again_within_two_seconds_of_a_restart_after_kill_9() {
     let pulse = Pulse::start();
+    pulse
+        .pactl(&["set-sink-volume", pulse::SINK, "30%"])
+        .unwrap();
+    pulse.pactl(&["set-sink-mute", pulse::SINK, "1"]).unwrap();
     let rec = pulse.record("restart.raw");
     let server = HttpServer::start();
     let home = Home::new(&siren_config(&server));

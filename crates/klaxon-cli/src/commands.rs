@@ -259,7 +259,7 @@ pub async fn alarm_test(paths: &Paths, seconds: u64) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let length = std::time::Duration::from_secs(seconds.max(1));
-    let mut siren = Siren::start(&alarm);
+    let mut siren = Siren::start(&alarm, None);
     let mut status = siren.status();
     if let Some(problem) = &status.borrow().file_problem {
         eprintln!("warning: {problem}");

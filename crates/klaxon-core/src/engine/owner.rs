@@ -94,7 +94,7 @@ impl Owner {
             &options,
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
-        let siren = crate::siren::Siren::start(&config.alarm);
+        let siren = crate::siren::Siren::start(&config.alarm, Some(&options.data_dir));
         let mut owner = Owner {
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,

@@ -43,8 +43,9 @@ pub struct Siren {
 }
 
 impl Siren {
-    /// Starts the player thread, silent.
-    pub fn start(alarm: &AlarmConfig) -> Siren {
+    /// Starts the player thread, silent. `data_dir`, when given, remembers the user's volume
+    /// across a crash mid-ring.
+    pub fn start(alarm: &AlarmConfig, data_dir: Option<&std::path::Path>) -> Siren {
         let (status_tx, status) = watch::channel(SoundStatus::default());
         let (voice, file_problem) = voice_for(&alarm.sound);
         status_tx.send_modify(|s| s.file_problem = file_problem);
@@ -52,9 +53,12 @@ impl Siren {
         let plan = Plan::from_config(alarm);
         let raise = alarm.raise_system_volume;
         let tx = status_tx.clone();
+        let volume = volume::SystemVolume::remembered_in(
+            data_dir.map(|d| d.join("volume-before-alarm.json")),
+        );
         let thread = std::thread::Builder::new()
             .name("klaxon-siren".into())
-            .spawn(move || player::run(rx, tx, plan, voice, raise))
+            .spawn(move || player::run(rx, tx, (plan, voice, raise), volume))
             .map_err(|e| tracing::error!("cannot start the siren thread: {e}"))
             .ok();
         if thread.is_none() {

@@ -113,13 +113,11 @@ fn probe_device() -> Result<(), String> {
 pub(super) fn run(
     orders: Receiver<Order>,
     status: watch::Sender<SoundStatus>,
-    mut plan: Plan,
-    mut voice: Voice,
-    mut raise_volume: bool,
+    (mut plan, mut voice, mut raise_volume): (Plan, Voice, bool),
+    mut volume: SystemVolume,
 ) {
     let mut want: Option<(Instant, f64)> = None;
     let mut output: Option<Output> = None;
-    let mut volume = SystemVolume::default();
     let mut next_open = Instant::now();
     let mut next_assert = Instant::now();
     let mut next_device_check = Instant::now();

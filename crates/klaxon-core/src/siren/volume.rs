@@ -5,10 +5,11 @@
 //! server runs. macOS: `osascript`. The tools are the platforms' own, so nothing is linked;
 //! where none works, the siren still plays at whatever level the system is at.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 /// The user's level, to put back afterwards.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Saved {
     /// The sink's name, its per-channel volumes (raw), and whether it was muted.
     Pulse {
@@ -29,13 +30,41 @@ enum Saved {
 #[derive(Debug, Default)]
 pub struct SystemVolume {
     saved: Option<Saved>,
+    /// Where the saved level is also written, so that after a crash mid-ring the next run
+    /// restores the user's level rather than the raised one it finds.
+    memory: Option<PathBuf>,
 }
 
 impl SystemVolume {
+    pub fn remembered_in(memory: Option<PathBuf>) -> SystemVolume {
+        SystemVolume {
+            saved: None,
+            memory,
+        }
+    }
+
     /// Unmutes and raises the output to full. The first call of a ringing saves the level.
     pub fn raise(&mut self) -> Result<(), String> {
         if self.saved.is_none() {
-            self.saved = Some(save()?);
+            let remembered = self
+                .memory
+                .as_ref()
+                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|b| serde_json::from_slice(&b).ok());
+            let saved = match remembered {
+                Some(saved) => saved,
+                None => save()?,
+            };
+            if let Some(path) = &self.memory
+                && let Ok(json) = serde_json::to_vec(&saved)
+                && let Err(e) = std::fs::write(path, json)
+            {
+                tracing::warn!(
+                    "cannot remember the system volume in {}: {e}",
+                    path.display()
+                );
+            }
+            self.saved = Some(saved);
         }
         match &self.saved {
             Some(Saved::Pulse { sink, .. }) => {
