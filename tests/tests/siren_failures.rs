@@ -36,29 +36,22 @@ fn the_siren_comes_back_when_the_sound_server_dies_and_returns() {
     eprintln!("while the sound server is gone: {}", during["sound"]);
     assert_eq!(during["incidents"][0]["state"], "ringing");
 
-    let restarting = Instant::now();
     pulse.start_server();
     let back = Instant::now();
-    // The siren's stream on the new server is the reopening; polled here because a recording
-    // of a freshly started null sink only begins about 2 s after parec connects.
-    let reopened = wait_for(Duration::from_secs(15), || {
-        let streams = pulse.pactl(&["list", "short", "sink-inputs"]).ok()?;
-        (!streams.is_empty()).then(Instant::now)
-    });
+    eprintln!("TEMP back at {:?}", std::time::SystemTime::now());
     let rec = pulse.record("after.raw");
+    // Where the new recording's time 0 is on the wall clock: parec starts delivering only once
+    // the fresh null sink renders, about 2 s after it was created.
+    let rec_start = Instant::now() - Duration::from_secs_f64(rec.now());
     let heard = wait_for(Duration::from_secs(15), || first_sound(&rec, 0.0));
-    let recovery = reopened.saturating_duration_since(back).as_secs_f64();
+    let recording_began = rec_start.saturating_duration_since(back).as_secs_f64();
+    let recovery = recording_began + heard;
     eprintln!(
-        "the siren reopened {recovery:.2} s after the sound server was back ({:.2} s after it was restarted); heard {heard:.2} s into the new recording",
-        reopened.saturating_duration_since(restarting).as_secs_f64()
+        "sound again {recovery:.2} s after the sound server was back (the recording began {recording_began:.2} s after it, with sound {heard:.2} s into it)"
     );
     assert!(
         recovery < 3.0,
         "the siren came back {recovery:.2} s after the sound server did"
-    );
-    assert!(
-        heard < 3.0,
-        "the new recording is quiet for {heard:.2} s although the siren has a stream"
     );
     // And it keeps playing: sound in most of the next two seconds.
     let until = heard + 2.0;

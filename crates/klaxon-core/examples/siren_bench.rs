@@ -208,9 +208,9 @@ fn first_sound(path: &Path, from: f64) -> Option<f64> {
 fn last_sound(path: &Path, from: f64) -> Option<f64> {
     windows(path, from)
         .into_iter()
-        .filter(|(_, r)| *r > AUDIBLE)
+        .rev()
+        .find(|(_, r)| *r > AUDIBLE)
         .map(|(t, _)| t + 0.005)
-        .last()
 }
 
 fn cpu_time() -> Duration {
