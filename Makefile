@@ -8,10 +8,11 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 
 # Build: a C compiler for bundled SQLite and ring, ALSA's headers for the audio output. Tests:
 # iproute2 for the offline test's network namespaces, python3 for the servers inside them,
-# PulseAudio (server, pactl, parec) and ALSA's pulse plugin for the recorded siren tests.
+# PulseAudio (server, pactl, parec) and ALSA's pulse plugin for the recorded siren tests, and
+# dbus-daemon for the desktop-service tests.
 # Bench: taskset (util-linux) pins CPUs.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
-	pulseaudio pulseaudio-utils libasound2-plugins
+	pulseaudio pulseaudio-utils libasound2-plugins dbus
 
 .PHONY: run test bench deps lint build clean
 
