@@ -21,6 +21,8 @@ fn the_siren_comes_back_when_the_sound_server_dies_and_returns() {
     let _logs = LogsOnFailure(vec![
         running.log.clone(),
         pulse.runtime.path().join("pulse.log"),
+        pulse.runtime.path().join("before.log"),
+        pulse.runtime.path().join("after.log"),
     ]);
     home.wait_status("API up", |s| state_of(s, "API") == Some("up"));
     let _addr = server.stop();
@@ -35,13 +37,14 @@ fn the_siren_comes_back_when_the_sound_server_dies_and_returns() {
     let during = home.status();
     eprintln!("while the sound server is gone: {}", during["sound"]);
     assert_eq!(during["incidents"][0]["state"], "ringing");
+    assert_eq!(during["sound"]["can_sound"], false, "{}", during["sound"]);
 
     pulse.start_server();
     let back = Instant::now();
-    eprintln!("TEMP back at {:?}", std::time::SystemTime::now());
     let rec = pulse.record("after.raw");
     // Where the new recording's time 0 is on the wall clock: parec starts delivering only once
-    // the fresh null sink renders, about 2 s after it was created.
+    // the fresh null sink renders, about 2 s after it was created. Sound right at the start of
+    // the recording makes `recovery` an upper bound; no sound can play before that anyway.
     let rec_start = Instant::now() - Duration::from_secs_f64(rec.now());
     let heard = wait_for(Duration::from_secs(15), || first_sound(&rec, 0.0));
     let recording_began = rec_start.saturating_duration_since(back).as_secs_f64();
@@ -53,26 +56,20 @@ fn the_siren_comes_back_when_the_sound_server_dies_and_returns() {
         recovery < 3.0,
         "the siren came back {recovery:.2} s after the sound server did"
     );
-    // And it keeps playing: sound in most of the next two seconds.
+    // And it keeps playing.
     let until = heard + 2.0;
     wait_for(Duration::from_secs(10), || {
         (rec.now() > until).then_some(())
     });
     let rms = rec.loudness(WINDOW);
-    let loud = rms
-        [(heard / WINDOW.as_secs_f64()) as usize..(until / WINDOW.as_secs_f64()) as usize]
-        .iter()
-        .filter(|r| **r > AUDIBLE)
-        .count();
     assert!(
-        loud >= 6,
-        "only {loud} of 8 windows audible after coming back"
+        mean(&rms, heard, until) > AUDIBLE,
+        "quiet again in the 2 s after coming back"
     );
 
     let status = home.status();
     assert_eq!(status["incidents"][0]["state"], "ringing");
     assert_eq!(status["sound"]["can_sound"], true, "{}", status["sound"]);
-    eprintln!("TEMP LOG\n{}", running.log());
 }
 
 #[test]
@@ -121,8 +118,11 @@ fn no_output_device_is_reported_as_cannot_make_a_sound() {
         .stdout(predicates::str::contains(format!("! {problem}")));
 
     // The engine carries on: it still answers, and the incident can be acknowledged.
+    // (The ringing siren keeps trying the device every half second, and keeps failing.)
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(home.status()["live"], true);
+    let status = home.status();
+    assert_eq!(status["live"], true);
+    assert_eq!(status["sound"]["can_sound"], false, "{}", status["sound"]);
     home.cmd().arg("ack").assert().success();
     assert_eq!(home.status()["incidents"][0]["state"], "acknowledged");
 }

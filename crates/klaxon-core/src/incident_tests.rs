@@ -182,3 +182,15 @@ fn a_flap_before_acknowledgement_keeps_the_same_incident() {
     assert_eq!(again.recovered_at, None);
     assert!(kinds(&store, first.id).contains(&"down_again".to_string()));
 }
+
+#[test]
+fn with_stop_on_recovery_a_returning_service_resolves_and_silences_the_alarm() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    book.set_stop_on_recovery(true);
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
+    let resolved = book.monitor_up(&mut store, "API", at(65)).unwrap().unwrap();
+    assert_eq!(resolved.state, IncidentState::Resolved);
+    assert_eq!(resolved.acknowledged_at, None, "nobody acknowledged it");
+    assert!(!book.is_ringing());
+}

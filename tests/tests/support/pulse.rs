@@ -118,6 +118,9 @@ impl Pulse {
             .env("XDG_RUNTIME_DIR", self.runtime.path())
             .env("HOME", self.runtime.path())
             .stdout(std::fs::File::create(&path).unwrap())
+            // Its complaints ("Connection terminated" when the server is killed) go to a log
+            // beside the recording, not into the test's output.
+            .stderr(std::fs::File::create(path.with_extension("log")).unwrap())
             .spawn()
             .unwrap();
         let rec = Recording {
