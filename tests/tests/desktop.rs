@@ -7,7 +7,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use support::fake_bus::{PrivateBus, serve_logind, serve_notifications};
+use support::fake_bus::{Logind, PrivateBus, serve_logind, serve_notifications};
 use support::*;
 
 #[test]
@@ -36,39 +36,15 @@ fn keep_awake_is_held_while_on_call_and_released_when_paused_or_stopped() {
     }
 
     home.cmd().arg("pause").assert().success();
-    wait_for(Duration::from_secs(10), || {
-        logind
-            .locks
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|l| l.released())
-            .then_some(())
-    });
+    wait_until_all_released(&logind);
     assert_eq!(home.status()["keep_awake"], "not on call");
 
     home.cmd().arg("resume").assert().success();
-    wait_for(Duration::from_secs(10), || {
-        logind
-            .locks
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| !l.released())
-            .then_some(())
-    });
+    wait_for(Duration::from_secs(10), || logind.held().then_some(()));
 
     // Quitting lets go as well.
     terminate(&running);
-    wait_for(Duration::from_secs(10), || {
-        logind
-            .locks
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|l| l.released())
-            .then_some(())
-    });
+    wait_until_all_released(&logind);
 }
 
 #[test]
@@ -89,6 +65,10 @@ fn a_machine_that_cannot_make_a_sound_says_so_in_a_notification() {
     assert!(!shown[0].1.is_empty());
     let status = home.status();
     assert_eq!(status["sound"]["can_sound"], false, "{status:#}");
+}
+
+fn wait_until_all_released(logind: &Logind) {
+    wait_for(Duration::from_secs(10), || (!logind.held()).then_some(()));
 }
 
 /// SIGTERM, the polite stop: `klaxon run` shuts down and releases what it holds.

@@ -11,9 +11,13 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use support::{Kill, cpu_time, peak_rss_kb};
+
+mod support;
 
 use klaxon_core::clock::SystemClock;
 use klaxon_core::engine::{Command as EngineCommand, Engine, EngineOptions, Reply};
@@ -177,40 +181,8 @@ fn file_size(path: &Path) -> u64 {
         + std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0)
 }
 
-/// User + system CPU time of this process, from /proc (Linux).
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
-        .sum();
-    // USER_HZ is 100 on Linux.
-    Duration::from_millis(ticks * 10)
-}
-
-fn peak_rss_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 /// The loopback server, in a child process on the other CPU. Killed on drop.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server() -> (Server, u16) {
+fn start_server() -> (Kill, u16) {
     let exe = std::env::current_exe().expect("own path");
     let mut child = Command::new("taskset")
         .args(["-c", "1"])
@@ -224,7 +196,7 @@ fn start_server() -> (Server, u16) {
     std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
         .expect("server port");
     let port = line.trim().parse().expect("server prints its port");
-    (Server(child), port)
+    (Kill(child), port)
 }
 
 /// Answers `200 ok` to every request, one connection per request.

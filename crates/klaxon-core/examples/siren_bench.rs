@@ -8,9 +8,13 @@
 //! Everything talks to 127.0.0.1 only.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use support::{Kill, cpu_time};
+
+mod support;
 
 use klaxon_core::clock::SystemClock;
 use klaxon_core::engine::{Command as EngineCommand, Engine, EngineOptions};
@@ -211,24 +215,4 @@ fn last_sound(path: &Path, from: f64) -> Option<f64> {
         .rev()
         .find(|(_, r)| *r > AUDIBLE)
         .map(|(t, _)| t + 0.005)
-}
-
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
-        .sum();
-    Duration::from_millis(ticks * 10)
-}
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

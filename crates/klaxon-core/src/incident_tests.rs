@@ -188,7 +188,8 @@ fn with_stop_on_recovery_a_returning_service_resolves_and_silences_the_alarm() {
     let (_dir, mut store) = store();
     let mut book = IncidentBook::default();
     book.set_stop_on_recovery(true);
-    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5)).unwrap();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5))
+        .unwrap();
     let resolved = book.monitor_up(&mut store, "API", at(65)).unwrap().unwrap();
     assert_eq!(resolved.state, IncidentState::Resolved);
     assert_eq!(resolved.acknowledged_at, None, "nobody acknowledged it");

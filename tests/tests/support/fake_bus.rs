@@ -75,6 +75,13 @@ pub struct Logind {
     pub locks: Arc<Mutex<Vec<Lock>>>,
 }
 
+impl Logind {
+    /// True while any lock handed out is still held.
+    pub fn held(&self) -> bool {
+        self.locks.lock().unwrap().iter().any(|l| !l.released())
+    }
+}
+
 #[zbus::interface(name = "org.freedesktop.login1.Manager")]
 impl Logind {
     fn inhibit(

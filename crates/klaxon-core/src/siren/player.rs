@@ -39,6 +39,8 @@ const POLL: Duration = Duration::from_millis(100);
 const REOPEN_EVERY: Duration = Duration::from_millis(500);
 /// No samples pulled for this long while ringing: the device is gone.
 const STALLED_AFTER: Duration = Duration::from_millis(1500);
+/// A fresh stream may take longer to start pulling (a sound server that just came back).
+const FIRST_PULL_WITHIN: Duration = Duration::from_secs(3);
 const ASSERT_VOLUME_EVERY: Duration = Duration::from_secs(1);
 /// While silent, check now and then that a device exists, so "cannot make a sound" is known
 /// before it matters.
@@ -99,7 +101,12 @@ impl Output {
             self.last_progress = (frames, now);
             return false;
         }
-        now.duration_since(self.last_progress.1) > STALLED_AFTER
+        let patience = if frames == 0 {
+            FIRST_PULL_WITHIN
+        } else {
+            STALLED_AFTER
+        };
+        now.duration_since(self.last_progress.1) > patience
     }
 }
 
