@@ -38,8 +38,6 @@ pub struct Observation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Directions {
     pub paused: bool,
-    /// Bumped on every wake from sleep: tasks forget their streaks and re-check after a grace.
-    pub wakes: u64,
 }
 
 /// Shared by all tasks of one config.
@@ -105,26 +103,26 @@ struct Runner {
 impl Runner {
     async fn run(mut self, first: Instant) {
         let mut directions = self.ctx.directions.clone();
-        let mut wakes = directions.borrow().wakes;
         // `slot` is the regular schedule; `next` may be earlier for a quick re-check.
         let mut slot = first;
         let mut next = first;
         loop {
+            // Each task notices a sleep itself, the moment it wakes, so no check can slip in
+            // between the wake and the grace period (the engine's watcher only records it).
+            let mark = self.mark();
             tokio::select! {
                 _ = sleep_until(next) => {}
                 changed = directions.changed() => {
                     if changed.is_err() {
                         return; // the engine is gone
                     }
-                    let now = *directions.borrow_and_update();
-                    if now.wakes != wakes {
-                        wakes = now.wakes;
-                        self.judgement.forget_streaks();
-                        slot = Instant::now() + self.ctx.grace_after_resume;
-                        next = slot;
-                    }
+                    directions.borrow_and_update();
                     continue;
                 }
+            }
+            if self.slept_since(mark) {
+                self.after_sleep(&mut slot, &mut next);
+                continue;
             }
             if directions.borrow().paused {
                 // Wait for resume, then check at once.
@@ -140,8 +138,14 @@ impl Runner {
             };
             let started = Instant::now();
             let slip = started.saturating_duration_since(next);
+            let mark = self.mark();
             let sample = self.prober.check(self.ctx.clock.now()).await;
             drop(permit);
+            if self.slept_since(mark) {
+                // The machine slept mid-check: the result says nothing about the service.
+                self.after_sleep(&mut slot, &mut next);
+                continue;
+            }
             let (verdict, recheck) =
                 match self
                     .judgement
@@ -179,6 +183,39 @@ impl Runner {
     }
 }
 
+impl Runner {
+    fn mark(&self) -> (jiff::Timestamp, Instant) {
+        (self.ctx.clock.now(), Instant::now())
+    }
+
+    /// True when the wall clock ran ahead of the monotonic one since `mark`: a suspend.
+    fn slept_since(&self, (wall, mono): (jiff::Timestamp, Instant)) -> bool {
+        slept(wall, mono, self.ctx.clock.now(), Instant::now())
+    }
+
+    /// Failures seen so far prove nothing after a sleep (the network may still be waking):
+    /// forget them and check again after the grace period.
+    fn after_sleep(&mut self, slot: &mut Instant, next: &mut Instant) {
+        self.judgement.forget_streaks();
+        *slot = Instant::now() + self.ctx.grace_after_resume;
+        *next = *slot;
+    }
+}
+
+/// Clock adjustments (NTP) are small; a suspend is not.
+const SLEEP_THRESHOLD: Duration = Duration::from_secs(5);
+
+fn slept(
+    wall_before: jiff::Timestamp,
+    mono_before: Instant,
+    wall_now: jiff::Timestamp,
+    mono_now: Instant,
+) -> bool {
+    let wall = wall_now.duration_since(wall_before);
+    let mono = jiff::SignedDuration::try_from(mono_now - mono_before).unwrap_or_default();
+    wall - mono > jiff::SignedDuration::try_from(SLEEP_THRESHOLD).unwrap_or_default()
+}
+
 /// Spreads first checks over the interval: monitor `index` of `count` starts at
 /// `index / count` of its interval. A single monitor is checked at once.
 pub fn phase(index: usize, count: usize, every: Duration) -> Duration {
@@ -195,8 +232,6 @@ pub fn watch_for_sleep(
     wakes: mpsc::Sender<(jiff::Timestamp, jiff::Timestamp)>,
 ) -> JoinHandle<()> {
     const EVERY: Duration = Duration::from_secs(1);
-    // Clock adjustments (NTP) are small; a suspend is not.
-    const THRESHOLD: Duration = Duration::from_secs(5);
     tokio::spawn(async move {
         let mut last_wall = clock.now();
         let mut last_mono = Instant::now();
@@ -204,11 +239,9 @@ pub fn watch_for_sleep(
             tokio::time::sleep(EVERY).await;
             let wall = clock.now();
             let mono = Instant::now();
-            let wall_elapsed = wall.duration_since(last_wall);
-            let mono_elapsed = jiff::SignedDuration::try_from(mono - last_mono).unwrap_or_default();
-            if wall_elapsed - mono_elapsed
-                > jiff::SignedDuration::try_from(THRESHOLD).unwrap_or_default()
-            {
+            if slept(last_wall, last_mono, wall, mono) {
+                let mono_elapsed =
+                    jiff::SignedDuration::try_from(mono - last_mono).unwrap_or_default();
                 let slept_at = last_wall.checked_add(mono_elapsed).unwrap_or(last_wall);
                 if wakes.send((slept_at, wall)).await.is_err() {
                     return;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use klaxon_core::clock::TokioClock;
+use klaxon_core::clock::{Clock, TokioClock};
 use klaxon_core::engine::{Engine, EngineOptions};
 use klaxon_core::status::Event;
 use klaxon_core::store::Store;
@@ -29,7 +29,7 @@ async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period
     std::fs::write(
         &config,
         format!(
-            "[judge]\ngrace_after_resume = \"3s\"\nwitnesses = [\"127.0.0.1:9\"]\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\n"
+            "[judge]\ngrace_after_resume = \"4s\"\nwitnesses = [\"127.0.0.1:9\"]\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\n"
         ),
     )
     .unwrap();
@@ -64,7 +64,8 @@ async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period
         (595..=620).contains(&slept),
         "the gap should be about 10 min, was {slept} s"
     );
-    // The first check that started after the wake waited for the grace period (3 s). Sample
+    // The first check that started after the wake waited for the grace period (4 s; the
+    // engine's watcher notices the jump up to 1 s after the tasks do). Sample
     // times come from the same clock as the gap, so this holds however late the snapshot is.
     let checked_after_wake = || status.borrow().monitors[0].last_checked.filter(|t| *t > to);
     wait_until("a check after the grace", Duration::from_secs(20), || {
@@ -83,5 +84,56 @@ async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period
     let gaps = store.unmonitored().unwrap();
     assert_eq!(gaps.len(), 1);
     assert_eq!(gaps[0].2, "suspend");
+    engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_right_after_waking_does_not_ring() {
+    // The service is briefly unreachable as the laptop wakes (Wi-Fi still joining); with
+    // `confirm = 0` any failure that were judged would open an incident at once.
+    let mut service = Some(std::net::TcpListener::bind("127.0.0.1:0").unwrap());
+    let addr = service.as_ref().unwrap().local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[judge]\nconfirm = 0\nrecover = 1\ngrace_after_resume = \"4s\"\nwitnesses = []\n\n[[monitor]]\nname = \"DB\"\ntcp = \"{addr}\"\nevery = \"1s\"\n"
+        ),
+    )
+    .unwrap();
+    let clock = TokioClock::starting_at(Timestamp::now());
+    let engine = Engine::start(EngineOptions {
+        config_path: config,
+        data_dir: dir.path().join("data"),
+        clock: Arc::new(clock.clone()),
+    })
+    .await
+    .unwrap();
+    let status = engine.status();
+    wait_until("DB up", Duration::from_secs(20), || {
+        status.borrow().monitors[0].state == "up"
+    })
+    .await;
+
+    service.take();
+    clock.jump(Duration::from_secs(3600));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    service = Some(std::net::TcpListener::bind(addr).unwrap());
+    // Past the grace period the service answers again: nothing may have rung.
+    let woke = clock.now();
+    wait_until("a check after the grace", Duration::from_secs(20), || {
+        status.borrow().monitors[0]
+            .last_checked
+            .is_some_and(|t| t > woke)
+    })
+    .await;
+    assert_eq!(status.borrow().monitors[0].state, "up");
+    let store = Store::open_read_only(&dir.path().join("data/klaxon.db")).unwrap();
+    assert!(
+        store.incidents().unwrap().is_empty(),
+        "an incident opened from a check made while waking"
+    );
+    drop(service);
     engine.shutdown().await;
 }

@@ -243,7 +243,6 @@ impl Owner {
         if let Err(e) = self.store.record_unmonitored(slept, woke, "suspend") {
             tracing::error!("recording the sleep failed: {e}");
         }
-        self.directions.send_modify(|d| d.wakes += 1);
         let _ = self.events.send(Event::Unmonitored {
             from: slept,
             to: woke,
