@@ -12,16 +12,28 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # dbus-daemon for the desktop-service tests.
 # Bench: taskset (util-linux) pins CPUs.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
-	pulseaudio pulseaudio-utils libasound2-plugins dbus
+	pulseaudio pulseaudio-utils libasound2-plugins dbus \
+	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs
 
-.PHONY: run test bench deps lint build clean
+.PHONY: run test bench deps lint build clean ui
 
-run: deps
-	$(CARGO) run --release -p klaxon-cli -- run
+# The tray app where there is a display; the headless engine where there is none.
+run: deps ui
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  $(CARGO) run --release -p klaxon-app; \
+	else \
+	  echo "No display: running the headless engine (klaxon run) instead of the tray app."; \
+	  $(CARGO) run --release -p klaxon-cli -- run; \
+	fi
 
-test: deps lint
+test: deps ui lint
+	cd ui && npm run check && npm test
 	$(CARGO) build -p klaxon-cli
 	$(CARGO) test --workspace --all-targets
+
+# The window's files, built into ui/dist (the app embeds them).
+ui:
+	cd ui && npm ci --no-audit --no-fund && npm run build
 
 # The engine on CPU 0 (the bench's loopback server pins itself to CPU 1).
 bench: deps

@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
-use klaxon_core::config::{Config, STARTER, parse_duration};
+use anyhow::{Result, bail};
+use klaxon_core::config::{Config, parse_duration};
 use klaxon_core::engine::{self, Command, Engine, EngineOptions, Reply};
+use klaxon_core::paths::Paths;
 use klaxon_core::probe::Prober;
 use klaxon_core::siren::Siren;
 use klaxon_core::siren::plan::Plan;
@@ -14,14 +15,16 @@ use klaxon_core::store::Store;
 use klaxon_core::{Error, adhoc, clock::SystemClock, control};
 
 use crate::output;
-use crate::paths::Paths;
 
 /// Exit code for "the engine refused" or "nothing to talk to", as opposed to "down" (1).
 const TROUBLE: u8 = 2;
 
 pub async fn run(paths: &Paths) -> Result<ExitCode> {
-    if !paths.config.exists() {
-        write_starter(paths)?;
+    if paths.write_starter_if_missing()? {
+        eprintln!(
+            "Wrote a starter config to {}. Add your monitors there.",
+            paths.config.display()
+        );
     }
     let engine = Engine::start(EngineOptions {
         config_path: paths.config.clone(),
@@ -59,19 +62,6 @@ pub async fn run(paths: &Paths) -> Result<ExitCode> {
     eprintln!("Klaxon is stopping; nothing is watched until it runs again.");
     engine.shutdown().await;
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_starter(paths: &Paths) -> Result<()> {
-    if let Some(dir) = paths.config.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(&paths.config, STARTER)
-        .with_context(|| format!("cannot write {}", paths.config.display()))?;
-    eprintln!(
-        "Wrote a starter config to {}. Add your monitors there.",
-        paths.config.display()
-    );
-    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -3,7 +3,6 @@
 
 mod commands;
 mod output;
-mod paths;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -110,7 +109,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let paths = match paths::Paths::resolve(cli.config, cli.data_dir) {
+    let paths = match klaxon_core::paths::Paths::resolve(cli.config, cli.data_dir) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("klaxon: {e}");

@@ -15,6 +15,7 @@ pub mod desktop;
 pub mod engine;
 pub mod incident;
 pub mod judge;
+pub mod paths;
 pub mod schedule;
 pub mod siren;
 pub mod status;

@@ -3,11 +3,13 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::incident::Incident;
 
 /// `klaxon status --json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct Status {
     pub monitors: Vec<MonitorView>,
     /// Open incidents only.
@@ -34,19 +36,23 @@ pub struct Status {
     pub keep_awake: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 #[serde(rename_all = "snake_case")]
 pub enum PausedUntil {
     Resumed,
-    Time(Timestamp),
+    Time(#[ts(type = "string")] Timestamp),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct MonitorView {
     pub name: String,
     /// `up`, `down`, `unknown`, `offline` or `paused`.
     pub state: String,
+    #[ts(type = "string | null")]
     pub last_checked: Option<Timestamp>,
+    #[ts(type = "number | null")]
     pub latency_ms: Option<u64>,
     /// Why the last check failed, or what it saw when it passed.
     pub reason: Option<String>,
@@ -57,20 +63,30 @@ pub struct MonitorView {
 }
 
 /// One incident, as `status` and `history` print it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct IncidentView {
+    #[ts(type = "number")]
     pub id: i64,
     pub monitor: String,
     /// `ringing`, `acknowledged`, `snoozed` or `resolved`.
     pub state: String,
+    #[ts(type = "string")]
     pub opened_at: Timestamp,
+    #[ts(type = "string | null")]
     pub acknowledged_at: Option<Timestamp>,
+    #[ts(type = "string | null")]
     pub resolved_at: Option<Timestamp>,
+    #[ts(type = "string")]
     pub first_failure_at: Timestamp,
+    #[ts(type = "string | null")]
     pub recovered_at: Option<Timestamp>,
     pub acknowledged_via: Option<String>,
+    #[ts(type = "string | null")]
     pub snoozed_until: Option<Timestamp>,
+    #[ts(type = "number | null")]
     pub time_to_acknowledge_s: Option<u64>,
+    #[ts(type = "number | null")]
     pub time_to_recover_s: Option<u64>,
     pub reason: String,
 }

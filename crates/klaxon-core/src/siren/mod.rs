@@ -24,7 +24,8 @@ use player::Order;
 use sounds::Voice;
 
 /// Whether Klaxon can make a sound, as `status` shows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct SoundStatus {
     /// `None` until the output was first tried.
     pub can_sound: Option<bool>,

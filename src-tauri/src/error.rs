@@ -1,0 +1,41 @@
+//! The app's one error type. It reaches the window as `{code, message}`.
+
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Engine(#[from] klaxon_core::Error),
+    #[error("{0}")]
+    Refused(String),
+    #[error("the Klaxon engine is not running")]
+    NoEngine,
+    #[error("{0}")]
+    Tauri(#[from] tauri::Error),
+}
+
+impl Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Engine(_) => "engine",
+            Error::Refused(_) => "refused",
+            Error::NoEngine => "no_engine",
+            Error::Tauri(_) => "app",
+        }
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Error", 2)?;
+        s.serialize_field("code", self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

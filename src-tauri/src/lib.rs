@@ -1,0 +1,67 @@
+//! Klaxon's tray app: a thin Tauri v2 shell over klaxon-core. The engine runs inside the app
+//! (and serves the same control socket as `klaxon run`, so the CLI works against it); the tray
+//! shows its state; the window is built on demand.
+
+pub mod commands;
+pub mod error;
+mod events;
+pub mod tray;
+pub mod window;
+
+use std::sync::Arc;
+
+use klaxon_core::clock::SystemClock;
+use klaxon_core::engine::{Engine, EngineOptions};
+use klaxon_core::paths::Paths;
+use tauri::{Manager, Runtime};
+
+/// What every command can reach.
+pub struct AppState {
+    pub engine: Engine,
+}
+
+/// What of the desktop to use: the real app wants both; command tests on the mock runtime
+/// have no tray host.
+#[derive(Debug, Clone, Copy)]
+pub struct Shell {
+    pub tray: bool,
+    pub open_window: bool,
+}
+
+/// Adds Klaxon to a builder: generic over the runtime so tests use the mock one.
+pub fn build<R: Runtime>(
+    builder: tauri::Builder<R>,
+    paths: Paths,
+    shell: Shell,
+) -> tauri::Builder<R> {
+    builder
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::acknowledge,
+            commands::snooze,
+            commands::pause,
+            commands::resume
+        ])
+        .setup(move |app| {
+            let options = EngineOptions {
+                config_path: paths.config.clone(),
+                data_dir: paths.data_dir.clone(),
+                clock: Arc::new(SystemClock),
+            };
+            let engine = tauri::async_runtime::block_on(Engine::start(options))?;
+            let status = engine.status();
+            let first = status.borrow().clone();
+            app.manage(AppState { engine });
+            let handle = app.handle().clone();
+            if shell.tray
+                && let Err(e) = tray::create(&handle, &first)
+            {
+                tracing::warn!("no tray icon: {e}");
+            }
+            events::forward(handle.clone(), status);
+            if shell.open_window {
+                window::open(&handle)?;
+            }
+            Ok(())
+        })
+}

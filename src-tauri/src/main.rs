@@ -1,0 +1,53 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use tauri::RunEvent;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let paths = match klaxon_core::paths::Paths::resolve(None, None) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("klaxon-app: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Ok(true) = paths.write_starter_if_missing() {
+        tracing::info!("wrote a starter config to {}", paths.config.display());
+    }
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _, _| {
+            let _ = klaxon_app::window::open(app);
+        }));
+    let app = match klaxon_app::build(
+        builder,
+        paths,
+        klaxon_app::Shell {
+            tray: true,
+            open_window: true,
+        },
+    )
+    .build(tauri::generate_context!())
+    {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("klaxon-app: {e}");
+            std::process::exit(2);
+        }
+    };
+    app.run(|_, event| {
+        // A tray app keeps running when its window closes; only Quit ends it.
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
+}

@@ -1,0 +1,119 @@
+//! The window's commands through Tauri's mock runtime, against a real engine on a temp data dir
+//! and a loopback server that goes down.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use klaxon_app::{Shell, build};
+use klaxon_core::paths::Paths;
+use serde_json::Value;
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+fn invoke(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|r| r.deserialize::<Value>().unwrap())
+}
+
+fn wait_until(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    what: &str,
+    f: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = invoke(window, "status", Value::Null).unwrap();
+        if f(&status) {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {status:#}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_window_acknowledges_an_outage_only_with_the_awake_code() {
+    // A service that answers once and then is gone.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        if let Ok((mut conn, _)) = listener.accept() {
+            let mut buf = [0u8; 1024];
+            let _ = conn.read(&mut buf);
+            let _ = conn
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[alarm]\nraise_system_volume = false\n\n[judge]\nconfirm = 0\nwitnesses = []\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\ntimeout = \"2s\"\n"
+        ),
+    )
+    .unwrap();
+    let paths = Paths {
+        config,
+        data_dir: dir.path().join("data"),
+    };
+    let mut app = build(
+        mock_builder(),
+        paths,
+        Shell {
+            tray: false,
+            open_window: false,
+        },
+    )
+    .build(mock_context(noop_assets()))
+    .unwrap();
+    // The setup hook (which starts the engine) runs on the event loop's first turn.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    let status = wait_until(&window, "a ringing incident", |s| {
+        s["incidents"][0]["state"] == "ringing"
+    });
+    server.join().unwrap();
+    let code = status["ack_code"].as_str().unwrap().to_string();
+
+    let refused = invoke(
+        &window,
+        "acknowledge",
+        serde_json::json!({ "code": "nope" }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "refused", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("type the code")
+    );
+
+    let done = invoke(&window, "acknowledge", serde_json::json!({ "code": code })).unwrap();
+    assert_eq!(done, "acknowledged");
+    let status = invoke(&window, "status", Value::Null).unwrap();
+    assert_eq!(status["incidents"][0]["state"], "acknowledged");
+    assert_eq!(status["incidents"][0]["acknowledged_via"], "window");
+}
