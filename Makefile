@@ -31,9 +31,10 @@ test: deps ui lint
 	$(CARGO) build -p klaxon-cli
 	$(CARGO) test --workspace --all-targets
 
-# The window's files, built into ui/dist (the app embeds them).
+# The window's files, built into ui/dist (the app embeds them). `npm install` rather than
+# `npm ci`: npm 11's ci rejects this lock file over an optional Windows-only package.
 ui:
-	cd ui && npm ci --no-audit --no-fund && npm run build
+	cd ui && npm install --no-audit --no-fund && npm run build
 
 # The engine on CPU 0 (the bench's loopback server pins itself to CPU 1).
 bench: deps
