@@ -201,7 +201,9 @@ fn report(status: &watch::Sender<SoundStatus>, result: Result<(), String>) {
             Ok(()) => (Some(true), None),
             Err(e) => (
                 Some(false),
-                Some(format!("Klaxon cannot make a sound: no audio output could be opened ({e})")),
+                Some(format!(
+                    "Klaxon cannot make a sound: no audio output could be opened ({e})"
+                )),
             ),
         };
         let changed = s.can_sound != can_sound || s.problem != problem;
