@@ -21,32 +21,37 @@ async fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period() {
-    let server = support::serve_response(support::response("200 OK", &[], "ok")).await;
+/// An engine on `config` in a temp dir, on a wall clock the test can jump, once its only
+/// monitor is up.
+async fn engine_up(config: String) -> (tempfile::TempDir, Engine, TokioClock) {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[judge]\ngrace_after_resume = \"4s\"\nwitnesses = [\"127.0.0.1:9\"]\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\n"
-        ),
-    )
-    .unwrap();
+    let path = dir.path().join("klaxon.toml");
+    std::fs::write(&path, config).unwrap();
     let clock = TokioClock::starting_at(Timestamp::now());
     let engine = Engine::start(EngineOptions {
-        config_path: config,
+        config_path: path,
         data_dir: dir.path().join("data"),
         clock: Arc::new(clock.clone()),
     })
     .await
     .unwrap();
-    let mut events = engine.events();
     let status = engine.status();
-    wait_until("API up", Duration::from_secs(20), || {
+    wait_until("the monitor up", Duration::from_secs(20), || {
         status.borrow().monitors[0].state == "up"
     })
     .await;
+    (dir, engine, clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period() {
+    let server = support::serve_response(support::response("200 OK", &[], "ok")).await;
+    let (dir, engine, clock) = engine_up(format!(
+        "[judge]\ngrace_after_resume = \"4s\"\nwitnesses = [\"127.0.0.1:9\"]\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\n"
+    ))
+    .await;
+    let mut events = engine.events();
+    let status = engine.status();
 
     clock.jump(Duration::from_secs(600));
     let (from, to) = loop {
@@ -93,28 +98,11 @@ async fn a_failure_right_after_waking_does_not_ring() {
     // `confirm = 0` any failure that were judged would open an incident at once.
     let mut service = Some(std::net::TcpListener::bind("127.0.0.1:0").unwrap());
     let addr = service.as_ref().unwrap().local_addr().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[judge]\nconfirm = 0\nrecover = 1\ngrace_after_resume = \"4s\"\nwitnesses = []\n\n[[monitor]]\nname = \"DB\"\ntcp = \"{addr}\"\nevery = \"1s\"\n"
-        ),
-    )
-    .unwrap();
-    let clock = TokioClock::starting_at(Timestamp::now());
-    let engine = Engine::start(EngineOptions {
-        config_path: config,
-        data_dir: dir.path().join("data"),
-        clock: Arc::new(clock.clone()),
-    })
-    .await
-    .unwrap();
-    let status = engine.status();
-    wait_until("DB up", Duration::from_secs(20), || {
-        status.borrow().monitors[0].state == "up"
-    })
+    let (dir, engine, clock) = engine_up(format!(
+        "[judge]\nconfirm = 0\nrecover = 1\ngrace_after_resume = \"4s\"\nwitnesses = []\n\n[[monitor]]\nname = \"DB\"\ntcp = \"{addr}\"\nevery = \"1s\"\n"
+    ))
     .await;
+    let status = engine.status();
 
     service.take();
     clock.jump(Duration::from_secs(3600));

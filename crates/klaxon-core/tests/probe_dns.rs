@@ -36,13 +36,13 @@ async fn an_expected_address_in_the_answer_is_up_and_every_answer_is_kept() {
 #[tokio::test]
 async fn a_missing_expected_address_says_what_came_back() {
     let server = dns_server().await;
-    let monitor = dns("app.klaxon.test", RecordKind::A, &["10.0.0.1"], server);
+    let monitor = dns("app.klaxon.test", RecordKind::A, &["10.231.0.91"], server);
     let (sample, _) = probe(monitor).await;
     assert!(!sample.ok);
     assert!(
         sample
             .reason
-            .starts_with("app.klaxon.test did not resolve to 10.0.0.1 (got 127.0.0."),
+            .starts_with("app.klaxon.test did not resolve to 10.231.0.91 (got 127.0.0."),
         "{}",
         sample.reason
     );

@@ -83,12 +83,12 @@ async fn a_self_signed_certificate_is_not_valid() {
 #[tokio::test]
 async fn a_certificate_for_another_host_is_not_valid() {
     let pki = Pki::new();
-    let addr = serve_tls(pki.server(&["other.example", "10.1.2.3"], -1, 90), None).await;
+    let addr = serve_tls(pki.server(&["other.example", "10.231.0.92"], -1, 90), None).await;
     let (sample, _) = probe(tls(addr, 14, Some(pki.ca_path()))).await;
     assert!(!sample.ok);
     assert_eq!(
         sample.reason,
-        "certificate is not valid: it is for other.example, 10.1.2.3, not 127.0.0.1"
+        "certificate is not valid: it is for other.example, 10.231.0.92, not 127.0.0.1"
     );
 }
 
