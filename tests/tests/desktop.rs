@@ -79,3 +79,33 @@ fn terminate(running: &Running) {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn an_outage_and_its_end_are_announced_on_the_desktop() {
+    let session_bus = PrivateBus::start();
+    let (_conn, notifications) = serve_notifications(&session_bus);
+    let server = HttpServer::start();
+    let home = Home::new(&fast_config(
+        closed_port(),
+        &http_monitor("API", &server.url()),
+    ));
+    let _running = home.run_with(vec![(
+        "DBUS_SESSION_BUS_ADDRESS",
+        PathBuf::from(&session_bus.address),
+    )]);
+    home.wait_status("API up", |s| state_of(s, "API") == Some("up"));
+    let addr = server.stop();
+    let shown = |summary: &str| {
+        let summary = summary.to_string();
+        let notifications = notifications.clone();
+        move || {
+            let shown = notifications.shown.lock().unwrap().clone();
+            shown.into_iter().find(|(s, _)| *s == summary)
+        }
+    };
+    let (_, body) = wait_for(Duration::from_secs(20), shown("API is down"));
+    assert!(body.contains("connection refused"), "{body}");
+    home.cmd().arg("ack").assert().success();
+    let _server = HttpServer::start_on(addr);
+    wait_for(Duration::from_secs(20), shown("API is back"));
+}

@@ -229,6 +229,7 @@ impl Owner {
                     let _ = self.events.send(Event::IncidentChanged {
                         incident: incident.into(),
                     });
+                    alarm::notify_incident(incident);
                 }
                 if !changed.is_empty() {
                     self.publish();
@@ -298,6 +299,10 @@ impl Owner {
             self.blind = blind;
             if blind {
                 tracing::warn!("Klaxon is blind: this machine seems offline (no witness answers)");
+                crate::desktop::notify(
+                    "Klaxon cannot see",
+                    "This machine seems offline: nothing can be checked until it is back.",
+                );
             }
             let _ = self.events.send(Event::Blind { blind });
         }

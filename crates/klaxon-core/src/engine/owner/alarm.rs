@@ -59,6 +59,28 @@ impl Owner {
     }
 }
 
+/// A desktop notification for the changes a person wants to hear of, in addition to the siren.
+pub(super) fn notify_incident(incident: &crate::incident::Incident) {
+    use crate::incident::IncidentState;
+    match incident.state {
+        IncidentState::Ringing => crate::desktop::notify(
+            &format!("{} is down", incident.monitor),
+            &format!("{}. Klaxon rings until you acknowledge.", incident.reason),
+        ),
+        IncidentState::Resolved if incident.recovered_at.is_some() => {
+            let down = incident
+                .time_to_recover()
+                .map(|d| d.as_secs() / 60)
+                .unwrap_or(0);
+            crate::desktop::notify(
+                &format!("{} is back", incident.monitor),
+                &format!("It was down for about {down} min."),
+            )
+        }
+        _ => {}
+    }
+}
+
 /// Four digits to type in the window, proof of being awake. Not a secret: it only has to be
 /// unknown until it is shown.
 fn awake_code() -> String {
