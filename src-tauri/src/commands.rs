@@ -54,6 +54,12 @@ pub async fn resume(state: State<'_, AppState>) -> Result<String> {
     message(send(&state, Command::Resume).await?)
 }
 
+/// Plays the whole escalation in ten seconds, to check the volume before bed.
+#[tauri::command]
+pub async fn test_alarm(state: State<'_, AppState>) -> Result<String> {
+    message(send(&state, Command::TestAlarm { seconds: 10 }).await?)
+}
+
 fn message(reply: Reply) -> Result<String> {
     Ok(match reply {
         Reply::Done { message } | Reply::Incidents { message, .. } => message,

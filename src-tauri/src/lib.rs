@@ -40,7 +40,8 @@ pub fn build<R: Runtime>(
             commands::acknowledge,
             commands::snooze,
             commands::pause,
-            commands::resume
+            commands::resume,
+            commands::test_alarm
         ])
         .setup(move |app| {
             let options = EngineOptions {

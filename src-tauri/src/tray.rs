@@ -166,6 +166,7 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, id: &str) {
             return;
         }
         "resume" => Command::Resume,
+        "test-alarm" => Command::TestAlarm { seconds: 10 },
         "pause" => Command::Pause { minutes: None },
         _ => match id.split_once('-') {
             Some(("snooze", m)) => Command::Snooze {

@@ -121,3 +121,37 @@ fn an_open_incident_rings_again_within_two_seconds_of_a_restart_after_kill_9() {
     );
     assert_eq!(home.status()["incidents"][0]["state"], "ringing");
 }
+
+#[test]
+fn a_test_alarm_from_the_running_engine_plays_and_stops_by_itself() {
+    let pulse = Pulse::start();
+    pulse
+        .pactl(&["set-sink-volume", pulse::SINK, "30%"])
+        .unwrap();
+    let mut rec = pulse.record("test-alarm.raw");
+    let home = Home::new(&fast_config(closed_port(), ""));
+    let _running = home.run_with(pulse.env());
+    // The tray's and the window's "Test alarm" send this over the control socket.
+    let reply = home.control(r#"{"cmd":"test_alarm","seconds":3}"#);
+    assert_eq!(reply["reply"], "done", "{reply}");
+    let start = wait_for(Duration::from_secs(10), || first_sound(&rec, 0.0));
+    wait_for(Duration::from_secs(15), || {
+        (rec.now() > start + 6.0).then_some(())
+    });
+    rec.stop();
+    let rms = rec.loudness(WINDOW);
+    let heard = rms.iter().filter(|r| **r > AUDIBLE).count() as f64 * WINDOW.as_secs_f64();
+    assert!(
+        (2.0..=4.5).contains(&heard),
+        "heard {heard:.2} s of a 3 s test"
+    );
+    assert!(
+        mean(&rms, start + 4.5, start + 6.0) < AUDIBLE / 2.0,
+        "silent once the test is over"
+    );
+    assert_eq!(
+        pulse.sink_level(),
+        (30, false),
+        "the volume is put back after a test too"
+    );
+}

@@ -56,6 +56,10 @@ pub enum Command {
     Resume,
     /// Re-read the config file.
     Reload,
+    /// Play the escalation compressed into `seconds` (refused while an incident rings).
+    TestAlarm {
+        seconds: u64,
+    },
     /// Schedule slip figures, for the benchmark.
     Slips,
 }

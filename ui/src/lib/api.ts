@@ -19,4 +19,5 @@ export const acknowledge = (code: string | null) => invoke<string>("acknowledge"
 export const snooze = (minutes: number) => invoke<string>("snooze", { minutes });
 export const pause = (minutes: number | null) => invoke<string>("pause", { minutes });
 export const resume = () => invoke<string>("resume");
+export const testAlarm = () => invoke<string>("test_alarm");
 export const onStatus = (f: (s: Status) => void): Promise<UnlistenFn> => listen<Status>("status", (e) => f(e.payload));

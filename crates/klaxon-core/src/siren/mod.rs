@@ -82,7 +82,11 @@ impl Siren {
     pub fn ring(&mut self, since: Instant) {
         if self.ringing != Some(since) {
             self.ringing = Some(since);
-            self.send(Order::Ring { since, speed: 1.0 });
+            self.send(Order::Ring {
+                since,
+                speed: 1.0,
+                until: None,
+            });
         }
     }
 
@@ -90,9 +94,11 @@ impl Siren {
     pub fn test(&mut self, length: Duration, alarm: &AlarmConfig) {
         let speed = Plan::from_config(alarm).speed_to_fit(length);
         self.ringing = None;
+        let now = Instant::now();
         self.send(Order::Ring {
-            since: Instant::now(),
+            since: now,
             speed,
+            until: Some(now + length),
         });
     }
 

@@ -22,10 +22,12 @@ use super::source::SirenSource;
 use super::volume::SystemVolume;
 
 pub(super) enum Order {
-    /// Ring as if the alarm started at `since`, running the plan `speed` times real time.
+    /// Ring as if the alarm started at `since`, running the plan `speed` times real time,
+    /// until `until` if given (a test) or until told otherwise.
     Ring {
         since: Instant,
         speed: f64,
+        until: Option<Instant>,
     },
     Silence,
     Configure {
@@ -124,13 +126,19 @@ pub(super) fn run(
     mut volume: SystemVolume,
 ) {
     let mut want: Option<(Instant, f64)> = None;
+    let mut until: Option<Instant> = None;
     let mut output: Option<Output> = None;
     let mut next_open = Instant::now();
     let mut next_assert = Instant::now();
     let mut next_device_check = Instant::now();
     loop {
         match orders.recv_timeout(POLL) {
-            Ok(Order::Ring { since, speed }) => {
+            Ok(Order::Ring {
+                since,
+                speed,
+                until: end,
+            }) => {
+                until = end;
                 if want.is_none_or(|w| w != (since, speed)) {
                     output = None;
                     next_open = Instant::now();
@@ -151,6 +159,9 @@ pub(super) fn run(
             Err(RecvTimeoutError::Disconnected) => break,
         }
         let now = Instant::now();
+        if until.is_some_and(|end| now >= end) {
+            (want, until) = (None, None);
+        }
         let Some((since, speed)) = want else {
             if output.take().is_some() {
                 tracing::info!("the siren is silent");

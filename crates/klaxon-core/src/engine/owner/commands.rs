@@ -87,6 +87,18 @@ impl Owner {
                 }
                 Err(e) => self.reject(e.to_string()),
             },
+            Command::TestAlarm { seconds } => {
+                if self.ringing_since.is_some() {
+                    return Reply::Refused {
+                        message: "an incident is ringing; acknowledge it first".into(),
+                    };
+                }
+                let length = Duration::from_secs(seconds.clamp(1, 120));
+                self.siren.test(length, &self.config.alarm);
+                Reply::Done {
+                    message: format!("playing the alarm for {} s", length.as_secs()),
+                }
+            }
             Command::Slips => Reply::Slips {
                 slips: self.slip_stats(),
             },
