@@ -49,7 +49,8 @@ pub fn build<R: Runtime>(
                 data_dir: paths.data_dir.clone(),
                 clock: Arc::new(SystemClock),
             };
-            let engine = tauri::async_runtime::block_on(Engine::start(options))?;
+            let engine =
+                tauri::async_runtime::block_on(Engine::start_despite_config_errors(options))?;
             let status = engine.status();
             let first = status.borrow().clone();
             app.manage(AppState { engine });

@@ -117,3 +117,51 @@ fn the_window_acknowledges_an_outage_only_with_the_awake_code() {
     assert_eq!(status["incidents"][0]["state"], "acknowledged");
     assert_eq!(status["incidents"][0]["acknowledged_via"], "window");
 }
+
+#[test]
+fn the_app_starts_despite_a_broken_config_and_picks_up_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(
+        &config,
+        "[[monitor]]\nname = \"API\"\ntcp = \"127.0.0.1:9\"\nevery = \"often\"\n",
+    )
+    .unwrap();
+    let paths = Paths {
+        config: config.clone(),
+        data_dir: dir.path().join("data"),
+    };
+    let mut app = build(
+        mock_builder(),
+        paths,
+        Shell {
+            tray: false,
+            open_window: false,
+        },
+    )
+    .build(mock_context(noop_assets()))
+    .unwrap();
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    let status = wait_until(&window, "the config error", |s| {
+        s["config_error"].is_string()
+    });
+    let error = status["config_error"].as_str().unwrap();
+    assert!(
+        error.contains("klaxon.toml:4:9: monitor[1].every"),
+        "{error}"
+    );
+    assert_eq!(status["monitors"].as_array().unwrap().len(), 0);
+
+    let fixed = dir.path().join("klaxon.toml.new");
+    std::fs::write(&fixed, "[judge]\nwitnesses = []\n\n[[monitor]]\nname = \"API\"\ntcp = \"127.0.0.1:9\"\nevery = \"30s\"\n").unwrap();
+    std::fs::rename(&fixed, &config).unwrap();
+    let status = wait_until(&window, "the fixed config", |s| {
+        s["monitors"].as_array().is_some_and(|m| m.len() == 1)
+    });
+    assert!(status["config_error"].is_null(), "{status:#}");
+}

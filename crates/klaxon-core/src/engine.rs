@@ -115,13 +115,40 @@ pub struct Engine {
 impl Engine {
     /// Takes the data dir (one engine per data dir), opens the database, reads the config and
     /// starts checking. An unacknowledged incident left open by a previous run rings again.
+    /// An invalid config is an error: `klaxon run` says what is wrong and where, and stops.
     pub async fn start(options: EngineOptions) -> Result<Engine> {
+        let config = Config::load(&options.config_path)?;
+        Engine::start_with(options, config, None).await
+    }
+
+    /// Like [`Engine::start`], but an invalid config does not stop it: it starts with no
+    /// monitors, reports the errors in `status` (`config_error`), and picks up the file once
+    /// it is fixed. A tray app that cannot start over a typo helps nobody.
+    pub async fn start_despite_config_errors(options: EngineOptions) -> Result<Engine> {
+        match Config::load(&options.config_path) {
+            Ok(config) => Engine::start_with(options, config, None).await,
+            Err(Error::Config(errors)) => {
+                let empty = Config {
+                    alarm: Default::default(),
+                    judge: Default::default(),
+                    monitors: Vec::new(),
+                };
+                Engine::start_with(options, empty, Some(errors.to_string())).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn start_with(
+        options: EngineOptions,
+        config: Config,
+        config_error: Option<String>,
+    ) -> Result<Engine> {
         std::fs::create_dir_all(&options.data_dir).map_err(|source| Error::Write {
             path: options.data_dir.clone(),
             source,
         })?;
         let lock = lock_data_dir(&options.data_dir)?;
-        let config = Config::load(&options.config_path)?;
         let mut store = Store::open(&database_path(&options.data_dir))?;
         let book = IncidentBook::load(&mut store, options.clock.now())?;
         let (commands_tx, commands_rx) = mpsc::channel(64);
@@ -129,7 +156,7 @@ impl Engine {
         let (status_tx, status_rx) = watch::channel(Status::default());
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let options_dir = options.data_dir.clone();
-        let owner = owner::Owner::new(
+        let mut owner = owner::Owner::new(
             options,
             config,
             store,
@@ -138,6 +165,9 @@ impl Engine {
             events.clone(),
             commands_tx.clone(),
         )?;
+        if let Some(message) = config_error {
+            owner.reject(message);
+        }
         let control =
             crate::control::ControlServer::start(&socket_path(&options_dir), commands_tx.clone())?;
         let task = tokio::spawn(owner.run(commands_rx, shutdown_rx));

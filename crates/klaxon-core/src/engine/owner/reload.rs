@@ -113,7 +113,7 @@ impl Owner {
         }
     }
 
-    pub(super) fn reject(&mut self, message: String) -> Reply {
+    pub(in crate::engine) fn reject(&mut self, message: String) -> Reply {
         tracing::warn!("{message}; the last good config keeps running");
         self.config_error = Some(message.clone());
         let _ = self.events.send(Event::ConfigRejected {
