@@ -8,15 +8,13 @@ use std::time::{Duration, Instant};
 use klaxon_app::{Shell, build};
 use klaxon_core::paths::Paths;
 use serde_json::Value;
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
 use tauri::webview::InvokeRequest;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 
-fn invoke(
-    window: &WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: tauri::ipc::CallbackFn(0),
@@ -29,8 +27,26 @@ fn invoke(
     get_ipc_response(window, request).map(|r| r.deserialize::<Value>().unwrap())
 }
 
+/// The app on the mock runtime (no tray host, no real webview) with a window to invoke from.
+fn start_app(paths: Paths) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let shell = Shell {
+        tray: false,
+        open_window: false,
+    };
+    let mut app = build(mock_builder(), paths, shell)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    // The setup hook (which starts the engine) runs on the event loop's first turn.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, window)
+}
+
 fn wait_until(
-    window: &WebviewWindow<tauri::test::MockRuntime>,
+    window: &WebviewWindow<MockRuntime>,
     what: &str,
     f: impl Fn(&Value) -> bool,
 ) -> Value {
@@ -74,22 +90,7 @@ fn the_window_acknowledges_an_outage_only_with_the_awake_code() {
         config,
         data_dir: dir.path().join("data"),
     };
-    let mut app = build(
-        mock_builder(),
-        paths,
-        Shell {
-            tray: false,
-            open_window: false,
-        },
-    )
-    .build(mock_context(noop_assets()))
-    .unwrap();
-    // The setup hook (which starts the engine) runs on the event loop's first turn.
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, window) = start_app(paths);
 
     let status = wait_until(&window, "a ringing incident", |s| {
         s["incidents"][0]["state"] == "ringing"
@@ -131,21 +132,7 @@ fn the_app_starts_despite_a_broken_config_and_picks_up_the_fix() {
         config: config.clone(),
         data_dir: dir.path().join("data"),
     };
-    let mut app = build(
-        mock_builder(),
-        paths,
-        Shell {
-            tray: false,
-            open_window: false,
-        },
-    )
-    .build(mock_context(noop_assets()))
-    .unwrap();
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, window) = start_app(paths);
 
     let status = wait_until(&window, "the config error", |s| {
         s["config_error"].is_string()

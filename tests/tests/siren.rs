@@ -13,10 +13,7 @@ use support::*;
 #[test]
 fn siren_rings_louder_until_acknowledged_and_restores_the_volume() {
     let pulse = Pulse::start();
-    pulse
-        .pactl(&["set-sink-volume", pulse::SINK, "30%"])
-        .unwrap();
-    pulse.pactl(&["set-sink-mute", pulse::SINK, "1"]).unwrap();
+    pulse.set_level(30, true);
     let mut rec = pulse.record("alarm.raw");
     let server = HttpServer::start();
     let home = Home::new(&siren_config(&server));
@@ -90,10 +87,7 @@ fn siren_rings_louder_until_acknowledged_and_restores_the_volume() {
 #[test]
 fn an_open_incident_rings_again_within_two_seconds_of_a_restart_after_kill_9() {
     let pulse = Pulse::start();
-    pulse
-        .pactl(&["set-sink-volume", pulse::SINK, "30%"])
-        .unwrap();
-    pulse.pactl(&["set-sink-mute", pulse::SINK, "1"]).unwrap();
+    pulse.set_level(30, true);
     let rec = pulse.record("restart.raw");
     let server = HttpServer::start();
     let home = Home::new(&siren_config(&server));
@@ -125,9 +119,7 @@ fn an_open_incident_rings_again_within_two_seconds_of_a_restart_after_kill_9() {
 #[test]
 fn a_test_alarm_from_the_running_engine_plays_and_stops_by_itself() {
     let pulse = Pulse::start();
-    pulse
-        .pactl(&["set-sink-volume", pulse::SINK, "30%"])
-        .unwrap();
+    pulse.set_level(30, false);
     let mut rec = pulse.record("test-alarm.raw");
     let home = Home::new(&fast_config(closed_port(), ""));
     let _running = home.run_with(pulse.env());

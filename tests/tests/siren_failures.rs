@@ -130,10 +130,7 @@ fn no_output_device_is_reported_as_cannot_make_a_sound() {
 #[test]
 fn alarm_test_plays_the_escalation_and_puts_the_volume_back() {
     let pulse = Pulse::start();
-    pulse
-        .pactl(&["set-sink-volume", pulse::SINK, "30%"])
-        .unwrap();
-    pulse.pactl(&["set-sink-mute", pulse::SINK, "1"]).unwrap();
+    pulse.set_level(30, true);
     let mut rec = pulse.record("test.raw");
     let home = Home::new(fast_alarm());
     let _logs = LogsOnFailure(vec![pulse.runtime.path().join("pulse.log")]);

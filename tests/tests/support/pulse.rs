@@ -85,6 +85,14 @@ impl Pulse {
         }
     }
 
+    /// Sets the sink as a user would have left it.
+    pub fn set_level(&self, percent: u32, muted: bool) {
+        self.pactl(&["set-sink-volume", SINK, &format!("{percent}%")])
+            .unwrap();
+        self.pactl(&["set-sink-mute", SINK, if muted { "1" } else { "0" }])
+            .unwrap();
+    }
+
     /// (volume percent of the first channel, muted)
     pub fn sink_level(&self) -> (u32, bool) {
         let volume = self.pactl(&["get-sink-volume", SINK]).unwrap();
