@@ -87,8 +87,10 @@ fn between(from: Timestamp, to: Timestamp) -> Option<Duration> {
 }
 
 /// One line of an incident's timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct TimelineEvent {
+    #[ts(type = "string")]
     pub at: Timestamp,
     /// `first_failure`, `confirmed`, `alarm_started`, `acknowledged`, `snoozed`,
     /// `snooze_ended`, `recovered`, `down_again`, `resolved`.

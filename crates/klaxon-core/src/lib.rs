@@ -13,6 +13,7 @@ pub mod clock;
 pub mod control;
 pub mod desktop;
 pub mod engine;
+pub mod history;
 pub mod incident;
 pub mod judge;
 pub mod paths;

@@ -191,7 +191,9 @@ pub struct Sample {
 }
 
 /// What the check saw, kept with the sample and the incident.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+#[ts(optional_fields)]
 pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -202,9 +204,11 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remote: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<String>")]
     pub cert_expires: Option<Timestamp>,
     /// Records a DNS check received.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[ts(as = "Option<Vec<String>>")]
     pub records: Vec<String>,
 }
 

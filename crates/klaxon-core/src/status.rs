@@ -17,6 +17,10 @@ pub struct Status {
     /// True when the witnesses say this machine is offline: Klaxon cannot see anything.
     #[serde(default)]
     pub blind: bool,
+    /// Since when (while `blind`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "string | null")]
+    pub blind_since: Option<Timestamp>,
     /// Whether an engine answered (false: read from the database of a stopped engine).
     #[serde(default)]
     pub live: bool,

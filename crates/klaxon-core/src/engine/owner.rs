@@ -58,7 +58,9 @@ pub(super) struct Owner {
     _config_watch: Option<notify::RecommendedWatcher>,
     pending: Vec<(String, Sample)>,
     paused: Option<(Timestamp, PausedUntil)>,
-    blind: bool,
+    /// Since when the witnesses say this machine is offline; recorded as unmonitored time
+    /// (cause `offline`) when it ends.
+    blind_since: Option<Timestamp>,
     generation: u64,
     slips: Vec<f64>,
     slip_count: u64,
@@ -116,7 +118,7 @@ impl Owner {
             sleep_watch,
             pending: Vec::new(),
             paused: None,
-            blind: false,
+            blind_since: None,
             generation: 0,
             slips: Vec::new(),
             slip_count: 0,
@@ -295,17 +297,23 @@ impl Owner {
     /// Makes `config` the running one: starts, restarts and stops only the monitors that changed.
     fn update_blind(&mut self) {
         let blind = self.watched.values().any(|w| w.verdict == Verdict::Offline);
-        if blind != self.blind {
-            self.blind = blind;
-            if blind {
-                tracing::warn!("Klaxon is blind: this machine seems offline (no witness answers)");
-                crate::desktop::notify(
-                    "Klaxon cannot see",
-                    "This machine seems offline: nothing can be checked until it is back.",
-                );
-            }
-            let _ = self.events.send(Event::Blind { blind });
+        if blind == self.blind_since.is_some() {
+            return;
         }
+        let now = self.now();
+        if blind {
+            self.blind_since = Some(now);
+            tracing::warn!("Klaxon is blind: this machine seems offline (no witness answers)");
+            crate::desktop::notify(
+                "Klaxon cannot see",
+                "This machine seems offline: nothing can be checked until it is back.",
+            );
+        } else if let Some(since) = self.blind_since.take()
+            && let Err(e) = self.store.record_unmonitored(since, now, "offline")
+        {
+            tracing::error!("recording the offline time failed: {e}");
+        }
+        let _ = self.events.send(Event::Blind { blind });
     }
 
     fn snapshot(&self) -> Status {
@@ -317,7 +325,8 @@ impl Owner {
                 .map(|w| w.view.clone())
                 .collect(),
             incidents: self.book.open_incidents().map(IncidentView::from).collect(),
-            blind: self.blind,
+            blind: self.blind_since.is_some(),
+            blind_since: self.blind_since,
             live: true,
             paused_until: self.paused.as_ref().map(|(_, u)| u.clone()),
             config_error: self.config_error.clone(),

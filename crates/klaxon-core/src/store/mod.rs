@@ -6,6 +6,7 @@
 //! Raw samples are kept for [`RAW_WINDOW`] and then summed per hour, so a year of history for
 //! dozens of monitors stays in the tens of megabytes.
 
+mod history;
 mod incidents;
 
 use std::path::{Path, PathBuf};

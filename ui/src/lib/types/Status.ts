@@ -17,6 +17,10 @@ incidents: Array<IncidentView>,
  */
 blind: boolean, 
 /**
+ * Since when (while `blind`).
+ */
+blind_since?: string | null, 
+/**
  * Whether an engine answered (false: read from the database of a stopped engine).
  */
 live: boolean, paused_until?: PausedUntil | null, 
