@@ -13,7 +13,8 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # Bench: taskset (util-linux) pins CPUs.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
-	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs
+	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
+	gnome-keyring libsecret-tools xvfb webkit2gtk-driver
 
 .PHONY: run test bench deps lint build clean ui
 

@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod secret;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,6 +69,21 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Secrets in the OS keyring, for `{secret:NAME}` in the config.
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretAction {
+    /// Store a secret: typed without echo, or piped in on standard input.
+    Set { name: String },
+    /// Remove a secret.
+    Delete { name: String },
+    /// The secrets the config refers to, and whether each is set.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +146,15 @@ fn main() -> ExitCode {
             Command::Alarm {
                 action: AlarmAction::Test { seconds },
             } => commands::alarm_test(&paths, seconds).await,
+            Command::Secret {
+                action: SecretAction::Set { name },
+            } => secret::set(&paths, &name).await,
+            Command::Secret {
+                action: SecretAction::Delete { name },
+            } => secret::delete(&paths, &name).await,
+            Command::Secret {
+                action: SecretAction::List,
+            } => secret::list(&paths),
             Command::Config {
                 action: ConfigAction::Check,
             } => commands::config_check(&paths),

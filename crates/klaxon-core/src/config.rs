@@ -7,6 +7,8 @@
 //! the first.
 
 mod alarm;
+pub mod edit;
+pub mod form;
 mod raw;
 
 pub use alarm::{AlarmConfig, SoundChoice};

@@ -61,6 +61,14 @@ pub enum Error {
 
     #[error("no incident {0}")]
     NoSuchIncident(i64),
+
+    /// A change to the config that cannot be made (the message says why).
+    #[error("{0}")]
+    Edit(String),
+
+    /// The keyring refused or lacks a secret. Only the secret's name is ever shown.
+    #[error("the secret {name:?} {reason}")]
+    Secret { name: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -18,6 +18,7 @@ pub mod incident;
 pub mod judge;
 pub mod paths;
 pub mod schedule;
+pub mod secrets;
 pub mod siren;
 pub mod status;
 pub mod store;

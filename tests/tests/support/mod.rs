@@ -289,5 +289,6 @@ pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 pub mod fake_bus;
+pub mod keyring;
 pub mod pulse;
 pub mod siren;

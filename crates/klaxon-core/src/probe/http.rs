@@ -91,7 +91,8 @@ impl HttpProbe {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| setup(format!("{name:?} is not a valid header name")))?;
             // The value may hold a secret (a bearer token): never put it in a message.
-            let mut value = HeaderValue::from_str(value).map_err(|_| {
+            let value = crate::secrets::resolve(value)?;
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
                 setup(format!(
                     "the value of header {name:?} is not valid (only visible ASCII is allowed)"
                 ))
