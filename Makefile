@@ -28,7 +28,7 @@ run: deps ui
 	fi
 
 test: deps ui lint
-	cd ui && npm run check && npm test
+	cd ui && npm run lint && npm run check && npm test
 	$(CARGO) build -p klaxon-cli
 	$(CARGO) test --workspace --all-targets
 

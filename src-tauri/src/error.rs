@@ -1,5 +1,6 @@
 //! The app's one error type. It reaches the window as `{code, message}`.
 
+use klaxon_core::config::form::FieldProblem;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +13,20 @@ pub enum Error {
     NoEngine,
     #[error("{0}")]
     Tauri(#[from] tauri::Error),
+    /// A form that would not save; each problem names its field.
+    #[error("{}", problems_text(.0))]
+    Form(Vec<FieldProblem>),
+}
+
+fn problems_text(problems: &[FieldProblem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| match p.field.as_str() {
+            "" => p.message.clone(),
+            field => format!("{field}: {}", p.message),
+        })
+        .collect();
+    lines.join("; ")
 }
 
 impl Error {
@@ -21,6 +36,7 @@ impl Error {
             Error::Refused(_) => "refused",
             Error::NoEngine => "no_engine",
             Error::Tauri(_) => "app",
+            Error::Form(_) => "invalid",
         }
     }
 }

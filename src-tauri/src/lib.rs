@@ -5,6 +5,8 @@
 pub mod commands;
 pub mod error;
 mod events;
+mod login;
+mod settings;
 pub mod tray;
 pub mod window;
 
@@ -18,6 +20,8 @@ use tauri::{Manager, Runtime};
 /// What every command can reach.
 pub struct AppState {
     pub engine: Engine,
+    /// The config file and data dir the engine runs on; Settings writes the same file.
+    pub paths: Paths,
 }
 
 /// What of the desktop to use: the real app wants both; command tests on the mock runtime
@@ -41,8 +45,22 @@ pub fn build<R: Runtime>(
             commands::snooze,
             commands::pause,
             commands::resume,
-            commands::test_alarm
+            commands::test_alarm,
+            commands::day_bars,
+            commands::history,
+            commands::incident,
+            commands::settings,
+            commands::validate_monitor,
+            commands::check_monitor,
+            commands::save_monitor,
+            commands::delete_monitor,
+            commands::save_alarm,
+            commands::save_witnesses,
+            commands::set_secret,
+            commands::delete_secret,
+            commands::set_launch_at_login
         ])
+        .plugin(login::plugin())
         .setup(move |app| {
             let options = EngineOptions {
                 config_path: paths.config.clone(),
@@ -53,7 +71,10 @@ pub fn build<R: Runtime>(
                 tauri::async_runtime::block_on(Engine::start_despite_config_errors(options))?;
             let status = engine.status();
             let first = status.borrow().clone();
-            app.manage(AppState { engine });
+            app.manage(AppState {
+                engine,
+                paths: paths.clone(),
+            });
             let handle = app.handle().clone();
             if shell.tray
                 && let Err(e) = tray::create(&handle, &first)

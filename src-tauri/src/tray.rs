@@ -4,13 +4,14 @@
 use klaxon_core::engine::Command;
 use klaxon_core::status::Status;
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::AppState;
 
 pub const TRAY_ID: &str = "klaxon";
+const LOGIN_ID: &str = "launch-at-login";
 
 /// Which icon the state calls for: `ok`, `down`, `acknowledged`, `offline`, `paused`.
 pub fn icon_name(status: &Status) -> &'static str {
@@ -127,6 +128,21 @@ fn menu<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<Menu<R
         true,
         None::<&str>,
     )?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "test-alarm",
+        "Test alarm",
+        !ringing,
+        None::<&str>,
+    )?)?;
+    menu.append(&CheckMenuItem::with_id(
+        app,
+        LOGIN_ID,
+        "Launch at login",
+        true,
+        crate::login::is_enabled(app),
+        None::<&str>,
+    )?)?;
     menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
     Ok(menu)
 }
@@ -140,6 +156,13 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<
         builder = builder.icon(icon);
     }
     builder.build(app)
+}
+
+/// Rebuilds the menu so its check mark follows a change made in the window.
+pub fn launch_at_login_changed<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        update(app, &state.engine.status().borrow().clone());
+    }
 }
 
 /// Brings the tray in line with a new status.
@@ -163,6 +186,13 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, id: &str) {
         }
         "quit" => {
             app.exit(0);
+            return;
+        }
+        LOGIN_ID => {
+            let want = !crate::login::is_enabled(app);
+            if let Err(e) = crate::login::set(app, want) {
+                tracing::warn!("tray: {e}");
+            }
             return;
         }
         "resume" => Command::Resume,

@@ -1,82 +1,16 @@
 //! The window's commands through Tauri's mock runtime, against a real engine on a temp data dir
 //! and a loopback server that goes down.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::time::{Duration, Instant};
+mod support;
 
-use klaxon_app::{Shell, build};
 use klaxon_core::paths::Paths;
 use serde_json::Value;
-use tauri::test::{
-    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
-};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: tauri::ipc::CallbackFn(0),
-        error: tauri::ipc::CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: tauri::ipc::InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(window, request).map(|r| r.deserialize::<Value>().unwrap())
-}
-
-/// The app on the mock runtime (no tray host, no real webview) with a window to invoke from.
-fn start_app(paths: Paths) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let shell = Shell {
-        tray: false,
-        open_window: false,
-    };
-    let mut app = build(mock_builder(), paths, shell)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    // The setup hook (which starts the engine) runs on the event loop's first turn.
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    (app, window)
-}
-
-fn wait_until(
-    window: &WebviewWindow<MockRuntime>,
-    what: &str,
-    f: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let status = invoke(window, "status", Value::Null).unwrap();
-        if f(&status) {
-            return status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {status:#}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use support::{http_server, invoke, start_app, wait_until};
 
 #[test]
 fn the_window_acknowledges_an_outage_only_with_the_awake_code() {
     // A service that answers once and then is gone.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = std::thread::spawn(move || {
-        if let Ok((mut conn, _)) = listener.accept() {
-            let mut buf = [0u8; 1024];
-            let _ = conn.read(&mut buf);
-            let _ = conn
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-        }
-    });
+    let (addr, server) = http_server(1);
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("klaxon.toml");
     std::fs::write(

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::monitor::{HttpCheck, HttpExpect, Monitor, StatusRange};
 
 /// The parsed, validated configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub alarm: AlarmConfig,
     pub judge: JudgeConfig,

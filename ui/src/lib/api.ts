@@ -1,7 +1,17 @@
 // The window's only way to the engine: the app's own commands and its `status` event.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { Status } from "./types";
+import type {
+  AlarmForm,
+  CheckOutcome,
+  DayBar,
+  FieldProblem,
+  IncidentDetail,
+  IncidentView,
+  MonitorForm,
+  Settings,
+  Status,
+} from "./types";
 
 /** What a failed command rejects with (see src-tauri/src/error.rs). */
 export interface CommandError {
@@ -14,10 +24,32 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
+// Now
 export const status = () => invoke<Status>("status");
+export const dayBars = () => invoke<DayBar[]>("day_bars");
 export const acknowledge = (code: string | null) => invoke<string>("acknowledge", { code });
 export const snooze = (minutes: number) => invoke<string>("snooze", { minutes });
 export const pause = (minutes: number | null) => invoke<string>("pause", { minutes });
 export const resume = () => invoke<string>("resume");
 export const testAlarm = () => invoke<string>("test_alarm");
 export const onStatus = (f: (s: Status) => void): Promise<UnlistenFn> => listen<Status>("status", (e) => f(e.payload));
+
+// Incidents
+export const history = () => invoke<IncidentView[]>("history");
+export const incident = (id: number) => invoke<IncidentDetail>("incident", { id });
+
+// Settings. Saving writes klaxon.toml (keeping its comments) and the engine picks it up at once.
+export const settings = () => invoke<Settings>("settings");
+/** Problems with the form as typed; empty when it would save. */
+export const validateMonitor = (form: MonitorForm) => invoke<FieldProblem[]>("validate_monitor", { form });
+/** Probes the monitor once as the form describes it, without saving. */
+export const checkMonitor = (form: MonitorForm) => invoke<CheckOutcome>("check_monitor", { form });
+export const saveMonitor = (form: MonitorForm) => invoke<string>("save_monitor", { form });
+export const deleteMonitor = (name: string) => invoke<string>("delete_monitor", { name });
+export const saveAlarm = (form: AlarmForm) => invoke<string>("save_alarm", { form });
+/** `host:port` targets; an empty list turns the offline check off. */
+export const saveWitnesses = (witnesses: string[]) => invoke<string>("save_witnesses", { witnesses });
+/** Stores a secret in the OS keyring; the window never sees it again. */
+export const setSecret = (name: string, value: string) => invoke<string>("set_secret", { name, value });
+export const deleteSecret = (name: string) => invoke<string>("delete_secret", { name });
+export const setLaunchAtLogin = (enabled: boolean) => invoke<boolean>("set_launch_at_login", { enabled });

@@ -52,6 +52,15 @@ impl ConfigDocument {
         })
     }
 
+    /// A document with nothing in it yet, as if at `path` (relative file names in it are
+    /// relative to `path`'s directory).
+    pub fn empty(path: &Path) -> ConfigDocument {
+        ConfigDocument {
+            path: path.to_path_buf(),
+            doc: DocumentMut::new(),
+        }
+    }
+
     pub fn text(&self) -> String {
         self.doc.to_string()
     }

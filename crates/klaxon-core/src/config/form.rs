@@ -127,3 +127,34 @@ fn form_field(key: &str) -> &'static str {
         _ => "",
     }
 }
+
+/// A secret the config refers to, and whether the keyring has it. Never its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct SecretView {
+    pub name: String,
+    pub set: bool,
+}
+
+/// Everything the Settings view shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct Settings {
+    pub config_path: String,
+    pub monitors: Vec<MonitorForm>,
+    pub alarm: AlarmForm,
+    pub witnesses: Vec<String>,
+    pub secrets: Vec<SecretView>,
+    /// Filled in by the app (the OS's login items).
+    pub launch_at_login: bool,
+}
+
+/// What "Check now" saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct CheckOutcome {
+    pub ok: bool,
+    pub reason: String,
+    #[ts(type = "number")]
+    pub latency_ms: u64,
+}

@@ -1,0 +1,79 @@
+//! What the command tests share: the app on Tauri's mock runtime with a real engine, and a way
+//! to invoke commands as the window does.
+
+use std::time::{Duration, Instant};
+
+use klaxon_app::{Shell, build};
+use klaxon_core::paths::Paths;
+use serde_json::Value;
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|r| r.deserialize::<Value>().unwrap())
+}
+
+/// The app on the mock runtime (no tray host, no real webview) with a window to invoke from.
+pub fn start_app(paths: Paths) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let shell = Shell {
+        tray: false,
+        open_window: false,
+    };
+    let mut app = build(mock_builder(), paths, shell)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    // The setup hook (which starts the engine) runs on the event loop's first turn.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, window)
+}
+
+pub fn wait_until(
+    window: &WebviewWindow<MockRuntime>,
+    what: &str,
+    f: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = invoke(window, "status", Value::Null).unwrap();
+        if f(&status) {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {status:#}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A loopback HTTP server answering `200 ok` to `count` requests, then gone (the port closes).
+pub fn http_server(count: usize) -> (std::net::SocketAddr, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let thread = std::thread::spawn(move || {
+        for mut conn in listener.incoming().take(count).flatten() {
+            let mut buf = [0u8; 2048];
+            let _ = conn.read(&mut buf);
+            let _ = conn
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (addr, thread)
+}

@@ -1,0 +1,53 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import { FakeEngine, incident, monitor, status } from "./test/fakeEngine";
+
+afterEach(async () => {
+  cleanup();
+  await FakeEngine.stop();
+});
+
+describe("the window", () => {
+  it("opens on Now and switches between the three tabs", async () => {
+    new FakeEngine({ status: () => status({ monitors: [monitor("api")] }) });
+    render(App);
+    expect(await screen.findByTestId("monitor")).toBeTruthy();
+
+    await fireEvent.click(screen.getByTestId("tab-incidents"));
+    expect(await screen.findByText("No incidents yet.")).toBeTruthy();
+    expect(screen.queryByTestId("monitor")).toBeNull();
+
+    await fireEvent.click(screen.getByTestId("tab-settings"));
+    expect(await screen.findByTestId("add-monitor")).toBeTruthy();
+
+    await fireEvent.click(screen.getByTestId("tab-now"));
+    expect(await screen.findByTestId("monitor")).toBeTruthy();
+  });
+
+  it("invites a new user to add a first monitor and opens the form in Settings", async () => {
+    new FakeEngine();
+    render(App);
+    const empty = await screen.findByTestId("empty");
+    expect(empty.textContent).toContain("Klaxon checks nothing until you add a monitor");
+
+    await fireEvent.click(screen.getByTestId("add-first-monitor"));
+    expect(await screen.findByTestId("monitor-name")).toBeTruthy();
+    expect(screen.getByTestId("tab-settings").getAttribute("aria-current")).toBe("page");
+  });
+
+  it("calls the user back to Now from another tab while something rings", async () => {
+    const engine = new FakeEngine({ status: () => status({ monitors: [monitor("api")] }) });
+    render(App);
+    await fireEvent.click(screen.getByTestId("tab-settings"));
+    expect(screen.queryByTestId("ringing-banner")).toBeNull();
+
+    await engine.emitStatus(status({ monitors: [monitor("api", "down")], incidents: [incident(1, { state: "ringing", resolved_at: null })] }));
+    const banner = await screen.findByTestId("ringing-banner");
+    expect(banner.textContent).toContain("api is down and ringing");
+
+    await fireEvent.click(banner);
+    expect(await screen.findByTestId("acknowledge")).toBeTruthy();
+  });
+});

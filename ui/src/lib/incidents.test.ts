@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { certExpiry, evidenceLines, hasEvidence, incidentDuration, stateLabel, timelineLabel, viaLabel } from "./incidents";
+import type { IncidentView } from "./types";
+
+const incident = (over: Partial<IncidentView>): IncidentView => ({
+  id: 1, monitor: "api", state: "resolved", opened_at: "2026-11-30T02:07:00Z", acknowledged_at: null,
+  resolved_at: null, first_failure_at: "2026-11-30T02:06:00Z", recovered_at: null, acknowledged_via: null,
+  snoozed_until: null, time_to_acknowledge_s: null, time_to_recover_s: null, reason: "connection refused",
+  ...over,
+});
+
+describe("the incident timeline", () => {
+  it("names each step of an incident in plain words", () => {
+    expect(timelineLabel("first_failure")).toBe("First failed check");
+    expect(timelineLabel("alarm_started")).toBe("Alarm started");
+    expect(timelineLabel("snooze_ended")).toBe("Snooze ended");
+    expect(timelineLabel("down_again")).toBe("Down again");
+  });
+
+  it("still reads a step it does not know as words", () => {
+    expect(timelineLabel("paged_backup_phone")).toBe("Paged backup phone");
+  });
+
+  it("capitalizes the incident's state and shows a dash when nobody acknowledged", () => {
+    expect(stateLabel("ringing")).toBe("Ringing");
+    expect(viaLabel(null)).toBe("—");
+    expect(viaLabel("window")).toBe("window");
+  });
+});
+
+describe("incident durations", () => {
+  const now = new Date("2026-11-30T03:06:00Z");
+
+  it("counts an open incident from the first failed check up to now", () => {
+    expect(incidentDuration(incident({ state: "ringing" }), now)).toBe("1 h");
+  });
+
+  it("counts a resolved incident up to when it was resolved", () => {
+    expect(incidentDuration(incident({ resolved_at: "2026-11-30T02:18:30Z" }), now)).toBe("12 min");
+  });
+});
+
+describe("the evidence", () => {
+  const now = new Date("2026-11-30T00:00:00Z");
+
+  it("lists the HTTP status, the address connected to and the DNS records", () => {
+    const lines = evidenceLines({ status: 503, remote: "10.0.0.5:443", records: ["1.2.3.4", "5.6.7.8"] }, now);
+    expect(lines).toEqual([
+      { label: "HTTP status", text: "503" },
+      { label: "Remote address", text: "10.0.0.5:443" },
+      { label: "DNS records", text: "1.2.3.4, 5.6.7.8" },
+    ]);
+  });
+
+  it("says when a certificate expires and how far away that is", () => {
+    expect(certExpiry("2026-12-10T00:00:00Z", now)).toMatch(/\(in 10 d\)$/);
+    expect(certExpiry("2026-11-28T00:00:00Z", now)).toMatch(/\(expired 2 d ago\)$/);
+  });
+
+  it("knows when the check kept no evidence at all", () => {
+    expect(hasEvidence({})).toBe(false);
+    expect(hasEvidence({ body_excerpt: "Bad Gateway" })).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import App from "../App.svelte";
+import { bar, FakeEngine, incident, monitor, status } from "../test/fakeEngine";
+
+afterEach(async () => {
+  cleanup();
+  await FakeEngine.stop();
+});
+
+describe("the Now view", () => {
+  it("shows each monitor's last 24 hours with a summary a screen reader can read", async () => {
+    new FakeEngine({
+      status: () => status({ monitors: [monitor("api"), monitor("db", "down")] }),
+      day_bars: () => [
+        { monitor: "api", slots: bar([95, "up"], [1, "down"]) },
+        { monitor: "db", slots: bar([48, "none"], [48, "up"]) },
+      ],
+    });
+    render(App);
+    await waitFor(() => expect(screen.getAllByTestId("day-bar")).toHaveLength(2));
+    const [api, db] = screen.getAllByTestId("day-bar");
+    expect(api.getAttribute("aria-label")).toBe("last 24 h: 23 h 45 min up, 15 min down");
+    expect(api.children).toHaveLength(96);
+    expect(api.lastElementChild?.className).toBe("slot slot-down");
+    expect(db.getAttribute("title")).toBe("last 24 h: 12 h up, 12 h no data");
+  });
+
+  it("reads the bars again when the status changes", async () => {
+    const engine = new FakeEngine({ status: () => status({ monitors: [monitor("api")] }) });
+    render(App);
+    await waitFor(() => expect(engine.called("day_bars")).toHaveLength(1));
+    await engine.emitStatus(status({ monitors: [monitor("api", "down")] }));
+    await waitFor(() => expect(engine.called("day_bars")).toHaveLength(2));
+  });
+
+  it("acknowledges a ringing incident with the code the user typed", async () => {
+    const ringing = status({
+      monitors: [monitor("api", "down")],
+      incidents: [incident(7, { state: "ringing", resolved_at: null, reason: "HTTP 502 <b>bad</b>" })],
+      ack_code: "4821",
+    });
+    const engine = new FakeEngine({ status: () => ringing, acknowledge: () => "Acknowledged api." });
+    render(App);
+    expect((await screen.findByTestId("ack-code")).textContent).toBe("4821");
+    expect(screen.getByText("HTTP 502 <b>bad</b>")).toBeTruthy();
+
+    await fireEvent.input(screen.getByTestId("code-input"), { target: { value: "4821" } });
+    await fireEvent.click(screen.getByTestId("acknowledge"));
+    expect((await screen.findByTestId("message")).textContent).toBe("Acknowledged api.");
+    expect(engine.called("acknowledge")[0].args).toEqual({ code: "4821" });
+  });
+
+  it("shows why an action failed", async () => {
+    new FakeEngine({
+      status: () => status({ monitors: [monitor("api")] }),
+      test_alarm: () => {
+        throw { code: "engine", message: "The engine is not running." };
+      },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("test-alarm"));
+    expect((await screen.findByTestId("failure")).textContent).toBe("The engine is not running.");
+  });
+
+  it("says until when monitoring is paused and offers to resume", async () => {
+    new FakeEngine({ status: () => status({ monitors: [monitor("api", "paused")], paused_until: "resumed" }) });
+    render(App);
+    expect((await screen.findByTestId("paused")).textContent).toContain("paused until you resume it");
+    expect(screen.getByTestId("resume")).toBeTruthy();
+  });
+});
