@@ -9,12 +9,14 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # Build: a C compiler for bundled SQLite and ring, ALSA's headers for the audio output. Tests:
 # iproute2 for the offline test's network namespaces, python3 for the servers inside them,
 # PulseAudio (server, pactl, parec) and ALSA's pulse plugin for the recorded siren tests, and
-# dbus-daemon for the desktop-service tests.
+# dbus-daemon for the desktop-service tests, gnome-keyring and secret-tool for the keyring
+# tests, Xvfb, WebKitWebDriver and xdotool for the window's end-to-end test (tauri-driver comes
+# from cargo install).
 # Bench: taskset (util-linux) pins CPUs.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
-	gnome-keyring libsecret-tools xvfb webkit2gtk-driver
+	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool
 
 .PHONY: run test bench deps lint build clean ui
 
@@ -29,7 +31,7 @@ run: deps ui
 
 test: deps ui lint
 	cd ui && npm run lint && npm run check && npm test
-	$(CARGO) build -p klaxon-cli
+	$(CARGO) build -p klaxon-cli -p klaxon-app
 	$(CARGO) test --workspace --all-targets
 
 # The window's files, built into ui/dist (the app embeds them). `npm install` rather than
@@ -66,6 +68,8 @@ deps:
 	  echo "Not a Debian/Ubuntu machine: install a C compiler yourself (see README)."; \
 	fi
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
+	@command -v tauri-driver >/dev/null || [ -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ] || \
+	  $(CARGO) install tauri-driver --locked
 
 clean:
 	$(CARGO) clean

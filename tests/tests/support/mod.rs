@@ -288,6 +288,7 @@ pub fn state_of<'a>(status: &'a serde_json::Value, monitor: &str) -> Option<&'a 
 pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
+pub mod app;
 pub mod fake_bus;
 pub mod keyring;
 pub mod pulse;

@@ -1,0 +1,240 @@
+//! The tray app as a founder uses it, end to end: the real `klaxon-app` under Xvfb, driven over
+//! WebDriver (tauri-driver + WebKitWebDriver), its siren recorded from a PulseAudio null sink.
+//! Add a monitor for a loopback server and see it up; stop the server, see the incident and
+//! hear it; acknowledge by typing the code, see it acknowledged and hear the siren stop; look
+//! at the history and the settings; close the window (the app keeps watching) and open it
+//! again. A screenshot of each view goes to `target/e2e/`.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use support::app::{Display, Driver, app_bin, screenshot_dir};
+use support::fake_bus::PrivateBus;
+use support::pulse::Pulse;
+use support::siren::{AUDIBLE, WINDOW, fast_alarm, first_sound, mean};
+use support::*;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn css(selector: &str) -> Locator<'_> {
+    Locator::Css(selector)
+}
+
+fn id(testid: &str) -> String {
+    format!("[data-testid={testid}]")
+}
+
+/// Polls until `f` gives `Some`, or fails the test saying what it waited for.
+async fn until<T, F, Fut>(what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + LIMIT;
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of the first element with this test id, once there is one.
+async fn text_of(client: &Client, testid: &str) -> String {
+    let selector = id(testid);
+    until(&selector.clone(), || async {
+        client.find(css(&selector)).await.ok()?.text().await.ok()
+    })
+    .await
+}
+
+/// Waits for an element whose text contains `needle`.
+async fn wait_text(client: &Client, testid: &str, needle: &str) -> String {
+    let selector = id(testid);
+    until(&format!("{selector} to say {needle:?}"), || async {
+        let text = client.find(css(&selector)).await.ok()?.text().await.ok()?;
+        text.contains(needle).then_some(text)
+    })
+    .await
+}
+
+async fn click(client: &Client, testid: &str) {
+    let selector = id(testid);
+    let element = until(&selector.clone(), || async {
+        client.find(css(&selector)).await.ok()
+    })
+    .await;
+    element.click().await.unwrap();
+}
+
+async fn type_into(client: &Client, testid: &str, text: &str) {
+    let element = client.find(css(&id(testid))).await.unwrap();
+    element.clear().await.unwrap();
+    element.send_keys(text).await.unwrap();
+}
+
+/// Saves what the window shows now as `target/e2e/NAME.png`.
+async fn screenshot(client: &Client, name: &str) {
+    // Let the last change reach the screen first (see TESTING.md).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+#[test]
+fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window() {
+    let display = Display::start();
+    let bus = PrivateBus::start();
+    let pulse = Pulse::start();
+    pulse.set_level(30, false);
+    let mut server = Some(HttpServer::start());
+    let url = server.as_ref().unwrap().url();
+    // First run: no monitors. Fast confirmation and escalation so the test takes seconds.
+    let home = Home::new(&format!(
+        "# Written by hand before the app ever ran.\n{}[judge]\nconfirm = 1\nrecover = 1\nretry_every = \"300ms\"\nwitnesses = []\n",
+        fast_alarm()
+    ));
+    let user_home = home.dir.path().join("home");
+    std::fs::create_dir_all(&user_home).unwrap();
+    let env: Vec<(&'static str, PathBuf)> = vec![
+        ("DISPLAY", PathBuf::from(&display.name)),
+        ("DBUS_SESSION_BUS_ADDRESS", PathBuf::from(&bus.address)),
+        ("XDG_RUNTIME_DIR", pulse.runtime.path().to_path_buf()),
+        ("HOME", user_home.clone()),
+        ("KLAXON_CONFIG", home.config()),
+        ("KLAXON_DATA_DIR", home.data()),
+    ];
+    let driver = Driver::start(&env);
+    let mut rec = pulse.record("app.raw");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_bin() }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("a WebDriver session on the app");
+
+        // First run: the invitation to add a monitor, and nothing is checked.
+        wait_text(&client, "empty", "No monitors yet").await;
+        screenshot(&client, "01-first-run").await;
+
+        // Add one from the invitation, check it for real, save it.
+        click(&client, "add-first-monitor").await;
+        type_into(&client, "monitor-name", "API").await;
+        type_into(&client, "monitor-target", &url).await;
+        type_into(&client, "monitor-every", "1s").await;
+        click(&client, "check-now").await;
+        wait_text(&client, "check-outcome", "Up").await;
+        screenshot(&client, "02-add-monitor").await;
+        click(&client, "save-monitor").await;
+        wait_text(&client, "message", "API saved").await;
+        let written = std::fs::read_to_string(home.config()).unwrap();
+        assert!(written.starts_with("# Written by hand"), "{written}");
+        assert!(written.contains(&format!("url = \"{url}\"")), "{written}");
+
+        // Now: the monitor is up, with its 24-hour bar.
+        click(&client, "tab-now").await;
+        wait_text(&client, "monitor", "up").await;
+        client
+            .find(css(&id("day-bar")))
+            .await
+            .expect("a 24-hour bar");
+        screenshot(&client, "03-now-up").await;
+        assert!(
+            first_sound(&rec, 0.0).is_none(),
+            "the siren sounded while everything was up"
+        );
+
+        // The service goes down: the incident on top, and the siren is heard.
+        let down_at = rec.now();
+        server.take().unwrap().stop();
+        let code = text_of(&client, "ack-code").await;
+        wait_text(&client, "incident", "ringing").await;
+        let heard = until("the siren in the recording", || async {
+            first_sound(&rec, down_at)
+        })
+        .await;
+        assert!(
+            heard - down_at < 10.0,
+            "the siren took {:.1} s",
+            heard - down_at
+        );
+        screenshot(&client, "04-ringing").await;
+
+        // Acknowledge by typing the code shown: acknowledged, and the recording goes quiet.
+        type_into(&client, "code-input", &code).await;
+        click(&client, "acknowledge").await;
+        wait_text(&client, "incident", "acknowledged").await;
+        let acked_at = rec.now();
+        until("two seconds of recording after the ack", || async {
+            (rec.now() > acked_at + 4.5).then_some(())
+        })
+        .await;
+        let rms = rec.loudness(WINDOW);
+        assert!(
+            mean(&rms, heard, heard + 1.0) > AUDIBLE,
+            "the siren was not heard while ringing"
+        );
+        // rodio runs ~1.3 s ahead of the recording (TESTING.md): judge from 2.5 s after.
+        let after = mean(&rms, acked_at + 2.5, acked_at + 4.5);
+        assert!(after < AUDIBLE, "still ringing after the ack: RMS {after}");
+        screenshot(&client, "05-acknowledged").await;
+
+        // Incidents: the outage, opened to its timeline and evidence.
+        click(&client, "tab-incidents").await;
+        wait_text(&client, "incident-row", "API").await;
+        click(&client, "incident-row").await;
+        let detail = wait_text(&client, "incident-detail", "API").await;
+        assert!(detail.to_lowercase().contains("acknowledged"), "{detail}");
+        screenshot(&client, "06-incident").await;
+
+        // Settings: the monitor is listed; launch at login writes the OS's autostart entry.
+        click(&client, "tab-settings").await;
+        wait_text(&client, "settings-monitor", "API").await;
+        click(&client, "launch-at-login").await;
+        let autostart = user_home.join(".config/autostart");
+        wait_for(LIMIT, || {
+            std::fs::read_dir(&autostart)
+                .ok()?
+                .flatten()
+                .find(|e| e.file_name().to_string_lossy().ends_with(".desktop"))
+        });
+        screenshot(&client, "07-settings").await;
+
+        // Close the window as a user does: the app keeps running and watching.
+        let window = display.windows("Klaxon").pop().expect("the Klaxon window");
+        display.close(&window);
+        wait_for(LIMIT, || display.windows("Klaxon").is_empty().then_some(()));
+        let status = home.status();
+        assert_eq!(status["live"], true, "the engine stopped with the window");
+        assert_eq!(status["incidents"][0]["state"], "acknowledged");
+
+        // Launching it again opens the window of the running app, not a second app.
+        let second = std::process::Command::new(app_bin())
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .status()
+            .unwrap();
+        assert!(second.success());
+        let handle = until("the reopened window", || async {
+            client.windows().await.ok()?.pop()
+        })
+        .await;
+        client.switch_to_window(handle).await.unwrap();
+        wait_text(&client, "incident", "acknowledged").await;
+        screenshot(&client, "08-reopened").await;
+        client.close().await.unwrap();
+    });
+    rec.stop();
+}

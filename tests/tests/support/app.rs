@@ -1,0 +1,168 @@
+//! The real tray app under a virtual display, driven over WebDriver: Xvfb on a free display
+//! number, tauri-driver in front of WebKitWebDriver (see ../shared/TESTING.md), and the
+//! `klaxon-app` binary they launch. Every process is a child of the test, in its own process
+//! group, and is killed with its group when its guard drops.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use super::wait_for;
+
+/// The `klaxon-app` binary, built by `cargo build -p klaxon-app` (the Makefile does it first).
+pub fn app_bin() -> PathBuf {
+    let path = super::klaxon_bin().with_file_name("klaxon-app");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p klaxon-app` first (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// A child in its own process group: dropping it kills the whole group (tauri-driver's
+/// WebKitWebDriver and the app it launched included).
+pub struct Group(Child);
+
+impl Group {
+    fn spawn(cmd: &mut Command) -> Group {
+        use std::os::unix::process::CommandExt;
+        Group(
+            cmd.process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", cmd.get_program())),
+        )
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let Ok(group) = libc::pid_t::try_from(self.0.id()) else {
+            return;
+        };
+        // Never 0 or 1: those would mean "my own group" and "every process".
+        if group > 1 {
+            // SAFETY: killpg has no memory effects; the group is the child's own.
+            unsafe { libc::killpg(group, libc::SIGKILL) };
+        }
+        let _ = self.0.wait();
+    }
+}
+
+/// Xvfb on the first free display from :90.
+pub struct Display {
+    pub name: String,
+    _server: Group,
+}
+
+impl Display {
+    pub fn start() -> Display {
+        let number = (90..200)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .expect("no free X display number");
+        let name = format!(":{number}");
+        let server = Group::spawn(
+            Command::new("Xvfb")
+                .args([&name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        wait_for(Duration::from_secs(20), || {
+            Path::new(&format!("/tmp/.X11-unix/X{number}"))
+                .exists()
+                .then_some(())
+        });
+        Display {
+            name,
+            _server: server,
+        }
+    }
+
+    /// X window ids whose title is exactly `title`.
+    pub fn windows(&self, title: &str) -> Vec<String> {
+        let out = Command::new("xdotool")
+            .args(["search", "--name", &format!("^{title}$")])
+            .env("DISPLAY", &self.name)
+            .output()
+            .expect("xdotool must be installed (make test installs it)");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Asks a window to close as a window manager's close button does (WM_DELETE_WINDOW).
+    pub fn close(&self, window: &str) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/close_window.py");
+        let status = Command::new("python3")
+            .arg(script)
+            .arg(window)
+            .env("DISPLAY", &self.name)
+            .status()
+            .unwrap();
+        assert!(status.success(), "could not ask window {window} to close");
+    }
+}
+
+/// tauri-driver on free loopback ports, with the environment the app it launches will have.
+pub struct Driver {
+    pub url: String,
+    _driver: Group,
+}
+
+impl Driver {
+    pub fn start(env: &[(&'static str, PathBuf)]) -> Driver {
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Group::spawn(
+            Command::new(tauri_driver())
+                .args(["--port", &port.to_string()])
+                .args(["--native-port", &native_port.to_string()])
+                .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+                .env_remove("XDG_CONFIG_HOME")
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        wait_for(Duration::from_secs(20), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+        });
+        Driver {
+            url: format!("http://127.0.0.1:{port}"),
+            _driver: driver,
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `tauri-driver` from PATH or cargo's bin dir (`make test` installs it there).
+fn tauri_driver() -> PathBuf {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|d| d.join("bin/tauri-driver"));
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join("tauri-driver"))
+        .chain(cargo_bin)
+        .find(|p| p.exists())
+        .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (make test does)")
+}
+
+/// Where the screenshots of each view go: `target/e2e/` in the repository.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
