@@ -17,6 +17,9 @@ use klaxon_core::engine::{Engine, EngineOptions};
 use klaxon_core::paths::Paths;
 use tauri::{Manager, Runtime};
 
+/// The argument the login item starts Klaxon with: to the tray, without opening the window.
+pub const BACKGROUND_ARG: &str = "--background";
+
 /// What every command can reach.
 pub struct AppState {
     pub engine: Engine,

@@ -8,7 +8,10 @@ use tauri_plugin_autostart::{AutoLaunchManager, MacosLauncher};
 use crate::error::{Error, Result};
 
 pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
-    tauri_plugin_autostart::init(MacosLauncher::LaunchAgent, None)
+    tauri_plugin_autostart::init(
+        MacosLauncher::LaunchAgent,
+        Some(vec![crate::BACKGROUND_ARG]),
+    )
 }
 
 /// Whether the OS will start Klaxon at login (false when it cannot tell).

@@ -21,16 +21,21 @@ fn main() {
     if let Ok(true) = paths.write_starter_if_missing() {
         tracing::info!("wrote a starter config to {}", paths.config.display());
     }
+    // Started at login: straight to the tray, no window in the founder's face.
+    let background = std::env::args().any(|a| a == klaxon_app::BACKGROUND_ARG);
     let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _, _| {
-            let _ = klaxon_app::window::open(app);
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _| {
+            // Opening Klaxon again (from a launcher) brings its window up.
+            if !args.iter().any(|a| a == klaxon_app::BACKGROUND_ARG) {
+                let _ = klaxon_app::window::open(app);
+            }
         }));
     let app = match klaxon_app::build(
         builder,
         paths,
         klaxon_app::Shell {
             tray: true,
-            open_window: true,
+            open_window: !background,
         },
     )
     .build(tauri::generate_context!())

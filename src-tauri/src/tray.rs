@@ -1,6 +1,7 @@
 //! The tray icon: its picture and tooltip say the state at a glance, and its menu reaches
 //! everything (Linux trays deliver menu clicks only).
 
+use jiff::Timestamp;
 use klaxon_core::engine::Command;
 use klaxon_core::status::Status;
 use tauri::image::Image;
@@ -30,10 +31,16 @@ pub fn icon_name(status: &Status) -> &'static str {
     }
 }
 
-/// "3 monitors up", "API down since 02:07 — ringing".
-pub fn tooltip(status: &Status) -> String {
-    if let Some(i) = status.incidents.first() {
-        return format!("{} down — {}", i.monitor, i.state);
+/// "3 monitors up", "API down for 4 min — ringing".
+pub fn tooltip(status: &Status, now: Timestamp) -> String {
+    let top = status
+        .incidents
+        .iter()
+        .find(|i| i.state == "ringing")
+        .or(status.incidents.first());
+    if let Some(i) = top {
+        let down_for = now.duration_since(i.first_failure_at).as_secs().max(0);
+        return format!("{} down for {} — {}", i.monitor, for_how_long(down_for), i.state);
     }
     if status.paused_until.is_some() {
         return "Klaxon is paused".into();
@@ -46,6 +53,16 @@ pub fn tooltip(status: &Status) -> String {
         0 => "Klaxon: no monitors yet".into(),
         n if up == n => format!("{n} monitor{} up", if n == 1 { "" } else { "s" }),
         n => format!("{up} of {n} monitors up"),
+    }
+}
+
+/// "45 s", "4 min", "2 h 5 min".
+fn for_how_long(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s % 3600 < 60 => format!("{} h", s / 3600),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
     }
 }
 
@@ -150,7 +167,7 @@ fn menu<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<Menu<R
 pub fn create<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<TrayIcon<R>> {
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .menu(&menu(app, status)?)
-        .tooltip(tooltip(status))
+        .tooltip(tooltip(status, Timestamp::now()))
         .on_menu_event(|app, event| clicked(app, event.id().as_ref()));
     if let Some(icon) = icon(icon_name(status)) {
         builder = builder.icon(icon);
@@ -167,12 +184,18 @@ pub fn launch_at_login_changed<R: Runtime>(app: &AppHandle<R>) {
 
 /// Brings the tray in line with a new status.
 pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status) {
+    refresh(app, status, &tooltip(status, Timestamp::now()), true);
+}
+
+/// Sets the icon and tooltip, and rebuilds the menu when `menu_changed` (a rebuilt menu
+/// closes one the user has open, so it is not done for a tooltip's minute ticking over).
+pub fn refresh<R: Runtime>(app: &AppHandle<R>, status: &Status, tip: &str, menu_changed: bool) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
     let _ = tray.set_icon(icon(icon_name(status)));
-    let _ = tray.set_tooltip(Some(tooltip(status)));
-    if let Ok(menu) = menu(app, status) {
+    let _ = tray.set_tooltip(Some(tip));
+    if menu_changed && let Ok(menu) = menu(app, status) {
         let _ = tray.set_menu(Some(menu));
     }
 }
@@ -215,4 +238,70 @@ fn clicked<R: Runtime>(app: &AppHandle<R>, id: &str) {
             tracing::warn!("tray: {e}");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use klaxon_core::status::{IncidentView, MonitorView};
+
+    fn monitor(name: &str, state: &str) -> MonitorView {
+        MonitorView {
+            name: name.into(),
+            state: state.into(),
+            last_checked: None,
+            latency_ms: None,
+            reason: None,
+            target: String::new(),
+            tls_verification_off: false,
+        }
+    }
+
+    fn incident(state: &str, since: Timestamp) -> IncidentView {
+        IncidentView {
+            id: 1,
+            monitor: "API".into(),
+            state: state.into(),
+            opened_at: since,
+            acknowledged_at: None,
+            resolved_at: None,
+            first_failure_at: since,
+            recovered_at: None,
+            acknowledged_via: None,
+            snoozed_until: None,
+            time_to_acknowledge_s: None,
+            time_to_recover_s: None,
+            reason: "connection refused".into(),
+        }
+    }
+
+    #[test]
+    fn the_tooltip_counts_monitors_when_all_is_well() {
+        let mut status = Status {
+            monitors: vec![monitor("API", "up"), monitor("DB", "up"), monitor("Web", "up")],
+            ..Status::default()
+        };
+        let now = Timestamp::now();
+        assert_eq!(tooltip(&status, now), "3 monitors up");
+        assert_eq!(icon_name(&status), "ok");
+        status.monitors[1].state = "down".into();
+        assert_eq!(tooltip(&status, now), "2 of 3 monitors up");
+    }
+
+    #[test]
+    fn the_tooltip_says_how_long_a_service_has_been_down_and_whether_it_rings() {
+        let now = Timestamp::now();
+        let since = now - jiff::SignedDuration::from_secs(4 * 60 + 10);
+        let mut status = Status {
+            monitors: vec![monitor("API", "down")],
+            incidents: vec![incident("ringing", since)],
+            ..Status::default()
+        };
+        assert_eq!(tooltip(&status, now), "API down for 4 min — ringing");
+        assert_eq!(icon_name(&status), "down");
+        status.incidents[0].state = "acknowledged".into();
+        let later = now + jiff::SignedDuration::from_secs(3600);
+        assert_eq!(tooltip(&status, later), "API down for 1 h 4 min — acknowledged");
+        assert_eq!(icon_name(&status), "acknowledged");
+    }
 }

@@ -205,12 +205,16 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         wait_text(&client, "settings-monitor", "API").await;
         click(&client, "launch-at-login").await;
         let autostart = user_home.join(".config/autostart");
-        wait_for(LIMIT, || {
+        let entry = wait_for(LIMIT, || {
             std::fs::read_dir(&autostart)
                 .ok()?
                 .flatten()
                 .find(|e| e.file_name().to_string_lossy().ends_with(".desktop"))
         });
+        // It starts this app, to the tray only.
+        let desktop = std::fs::read_to_string(entry.path()).unwrap();
+        let exec = desktop.lines().find(|l| l.starts_with("Exec=")).unwrap_or_default();
+        assert!(exec.contains("klaxon-app") && exec.ends_with("--background"), "{desktop}");
         screenshot(&client, "07-settings").await;
 
         // Close the window as a user does: the app keeps running and watching.
