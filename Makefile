@@ -10,13 +10,13 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # iproute2 for the offline test's network namespaces, python3 for the servers inside them,
 # PulseAudio (server, pactl, parec) and ALSA's pulse plugin for the recorded siren tests, and
 # dbus-daemon for the desktop-service tests, gnome-keyring and secret-tool for the keyring
-# tests, Xvfb, WebKitWebDriver and xdotool for the window's end-to-end test (tauri-driver comes
+# tests, Xvfb, WebKitWebDriver, xdotool and ImageMagick for the window's end-to-end test (tauri-driver comes
 # from cargo install).
 # Bench: taskset (util-linux) pins CPUs.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
-	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool
+	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick
 
 .PHONY: run test bench deps lint build clean ui
 
@@ -45,6 +45,9 @@ bench: deps
 	taskset -c 0 $(CARGO_TARGET_DIR)/release/examples/bench
 	$(CARGO) build --release -p klaxon-core --example siren_bench
 	$(CARGO_TARGET_DIR)/release/examples/siren_bench
+	cd ui && npm install --no-audit --no-fund && npm run build
+	$(CARGO) build --release -p klaxon-app
+	python3 bench/app_bench.py
 
 lint:
 	$(CARGO) fmt --all -- --check

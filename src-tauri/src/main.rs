@@ -4,6 +4,15 @@
 use tauri::RunEvent;
 
 fn main() {
+    // GTK initialises OpenGL at start-up even with no window, and on Linux that maps the
+    // whole Mesa driver (with LLVM: ~50 MB resident) into a tray app that is idle nearly all
+    // the time. The small window renders fine without it. A user who sets GDK_GL keeps theirs.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("GDK_GL").is_none() {
+        // SAFETY: first thing in main, before any thread exists that could read the
+        // environment concurrently.
+        unsafe { std::env::set_var("GDK_GL", "disable") };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")

@@ -40,7 +40,12 @@ pub fn tooltip(status: &Status, now: Timestamp) -> String {
         .or(status.incidents.first());
     if let Some(i) = top {
         let down_for = now.duration_since(i.first_failure_at).as_secs().max(0);
-        return format!("{} down for {} — {}", i.monitor, for_how_long(down_for), i.state);
+        return format!(
+            "{} down for {} — {}",
+            i.monitor,
+            for_how_long(down_for),
+            i.state
+        );
     }
     if status.paused_until.is_some() {
         return "Klaxon is paused".into();
@@ -278,7 +283,11 @@ mod tests {
     #[test]
     fn the_tooltip_counts_monitors_when_all_is_well() {
         let mut status = Status {
-            monitors: vec![monitor("API", "up"), monitor("DB", "up"), monitor("Web", "up")],
+            monitors: vec![
+                monitor("API", "up"),
+                monitor("DB", "up"),
+                monitor("Web", "up"),
+            ],
             ..Status::default()
         };
         let now = Timestamp::now();
@@ -301,7 +310,10 @@ mod tests {
         assert_eq!(icon_name(&status), "down");
         status.incidents[0].state = "acknowledged".into();
         let later = now + jiff::SignedDuration::from_secs(3600);
-        assert_eq!(tooltip(&status, later), "API down for 1 h 4 min — acknowledged");
+        assert_eq!(
+            tooltip(&status, later),
+            "API down for 1 h 4 min — acknowledged"
+        );
         assert_eq!(icon_name(&status), "acknowledged");
     }
 }

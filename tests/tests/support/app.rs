@@ -107,6 +107,24 @@ impl Display {
     }
 }
 
+impl Display {
+    /// Saves a window's picture as PNG (ImageMagick's `import`).
+    pub fn screenshot(&self, window: &str, path: &Path) {
+        let status = Command::new("/usr/bin/import")
+            .args(["-window", window, &path.display().to_string()])
+            .env("DISPLAY", &self.name)
+            .status()
+            .expect("ImageMagick's import must be installed (make test installs it)");
+        assert!(status.success(), "no screenshot of window {window}");
+        let png = std::fs::read(path).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG"),
+            "{} is not a PNG",
+            path.display()
+        );
+    }
+}
+
 /// tauri-driver on free loopback ports, with the environment the app it launches will have.
 pub struct Driver {
     pub url: String,
