@@ -9,9 +9,11 @@
 mod alarm;
 pub mod edit;
 pub mod form;
+mod product;
 mod raw;
 
 pub use alarm::{AlarmConfig, SoundChoice};
+pub use product::ProductConfig;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -30,6 +32,7 @@ pub struct Config {
     pub alarm: AlarmConfig,
     pub judge: JudgeConfig,
     pub monitors: Vec<Monitor>,
+    pub product: ProductConfig,
 }
 
 /// How failures are confirmed and how the engine tells "down" from "offline".
@@ -155,6 +158,7 @@ impl Config {
                 alarm,
                 judge,
                 monitors,
+                product: raw.product.trimmed(),
             })
         } else {
             Err(errs.finish(file))

@@ -128,11 +128,7 @@ impl Engine {
         match Config::load(&options.config_path) {
             Ok(config) => Engine::start_with(options, config, None).await,
             Err(Error::Config(errors)) => {
-                let empty = Config {
-                    alarm: Default::default(),
-                    judge: Default::default(),
-                    monitors: Vec::new(),
-                };
+                let empty = Config::default();
                 Engine::start_with(options, empty, Some(errors.to_string())).await
             }
             Err(e) => Err(e),

@@ -66,6 +66,10 @@ pub enum Error {
     #[error("{0}")]
     Edit(String),
 
+    /// A draft that cannot be written (an unknown kind, tone or time zone).
+    #[error("{0}")]
+    Draft(String),
+
     /// The keyring refused or lacks a secret. Only the secret's name is ever shown.
     #[error("the secret {name:?} {reason}")]
     Secret { name: String, reason: String },

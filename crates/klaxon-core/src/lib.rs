@@ -2,8 +2,10 @@
 //! window. The tray app and the `klaxon` CLI are thin shells over this crate.
 
 pub mod config;
+pub mod draft;
 pub mod error;
 pub mod monitor;
+pub mod notes;
 pub mod probe;
 
 pub use error::{Error, Result};

@@ -32,9 +32,9 @@ impl Keyring {
         stdin.write_all(b"test-password").unwrap();
         drop(stdin);
         let keyring = Keyring { daemon, bus, home };
-        // Ready once the Secret Service answers on the bus.
+        // Ready once the login keyring is there and unlocked.
         wait_for(Duration::from_secs(15), || {
-            keyring.is_serving().then_some(())
+            keyring.is_unlocked().then_some(())
         });
         keyring
     }
@@ -69,18 +69,40 @@ impl Keyring {
             .expect("secret-tool must be installed (make test installs it)")
     }
 
-    fn is_serving(&self) -> bool {
-        Command::new("dbus-send")
+    /// The default collection (the login keyring) exists and is unlocked: the daemon answers
+    /// on the bus a moment before it has made and unlocked it.
+    fn is_unlocked(&self) -> bool {
+        // Asking org.freedesktop.secrets before our daemon owns the name would make the bus
+        // start another gnome-keyring-daemon (D-Bus activation) whose keyring stays locked.
+        let owned = Command::new("dbus-send")
             .args([
                 "--session",
                 "--print-reply",
-                "--dest=org.freedesktop.secrets",
-                "/org/freedesktop/secrets",
-                "org.freedesktop.DBus.Peer.Ping",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
             ])
             .envs(self.env())
             .output()
-            .is_ok_and(|o| o.status.success())
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"));
+        owned
+            && Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.secrets",
+                    "/org/freedesktop/secrets/aliases/default",
+                    "org.freedesktop.DBus.Properties.Get",
+                    "string:org.freedesktop.Secret.Collection",
+                    "string:Locked",
+                ])
+                .envs(self.env())
+                .output()
+                .is_ok_and(|o| {
+                    o.status.success()
+                        && String::from_utf8_lossy(&o.stdout).contains("boolean false")
+                })
     }
 }
 

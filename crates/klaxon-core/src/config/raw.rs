@@ -24,6 +24,8 @@ pub(super) struct RawConfig {
     pub(super) judge: RawJudge,
     #[serde(default)]
     pub(super) monitor: Vec<Spanned<RawMonitor>>,
+    #[serde(default)]
+    pub(super) product: super::ProductConfig,
 }
 
 #[derive(Deserialize, Default)]

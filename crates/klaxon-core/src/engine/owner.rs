@@ -104,6 +104,7 @@ impl Owner {
                 alarm: config.alarm.clone(),
                 judge: config.judge.clone(),
                 monitors: Vec::new(),
+                product: config.product.clone(),
             },
             config_error: None,
             store,

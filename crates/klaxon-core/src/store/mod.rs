@@ -8,6 +8,7 @@
 
 mod history;
 mod incidents;
+mod notes;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,10 +23,16 @@ use crate::status::MonitorView;
 /// How long raw samples are kept before being rolled up per hour.
 pub const RAW_WINDOW: Duration = Duration::from_secs(48 * 3600);
 
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_notes_and_drafts",
+        include_str!("../../migrations/0002_notes_and_drafts.sql"),
+    ),
+];
 
 pub struct Store {
     conn: Connection,
