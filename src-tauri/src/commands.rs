@@ -188,7 +188,7 @@ pub async fn set_launch_at_login<R: Runtime>(app: AppHandle<R>, enabled: bool) -
 
 /// Runs a read on the database in its own connection, off the async threads: the window can
 /// look back as often as it likes without waiting on the engine.
-async fn read_store<T: Send + 'static>(
+pub(crate) async fn read_store<T: Send + 'static>(
     state: &AppState,
     read: impl FnOnce(&Store) -> klaxon_core::Result<T> + Send + 'static,
 ) -> Result<T> {
@@ -196,7 +196,9 @@ async fn read_store<T: Send + 'static>(
     blocking(move || Ok(read(&Store::open_read_only(&path)?)?)).await
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Refused(format!("the request stopped: {e}")))?

@@ -2,6 +2,7 @@
 //! (and serves the same control socket as `klaxon run`, so the CLI works against it); the tray
 //! shows its state; the window is built on demand.
 
+pub mod after;
 pub mod commands;
 pub mod error;
 mod events;
@@ -61,9 +62,18 @@ pub fn build<R: Runtime>(
             commands::save_witnesses,
             commands::set_secret,
             commands::delete_secret,
-            commands::set_launch_at_login
+            commands::set_launch_at_login,
+            after::notes,
+            after::save_notes,
+            after::draft,
+            after::save_draft,
+            after::drafts,
+            after::copy_text,
+            after::open_mail
         ])
         .plugin(login::plugin())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let options = EngineOptions {
                 config_path: paths.config.clone(),

@@ -1,6 +1,7 @@
 //! `klaxon`: the headless engine (`klaxon run`) and the one-shot commands that talk to a
 //! running engine over its control socket, or read the database when none runs.
 
+mod after;
 mod commands;
 mod output;
 mod secret;
@@ -68,6 +69,48 @@ enum Command {
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+    },
+    /// Write down what happened: cause, fix, what will change, who was affected.
+    Note {
+        incident: i64,
+        /// What caused it, in plain language.
+        #[arg(long)]
+        cause: Option<String>,
+        /// What was done to fix it.
+        #[arg(long)]
+        fix: Option<String>,
+        /// Something that will change so it does not happen again (repeat for several).
+        #[arg(long = "prevent")]
+        prevent: Vec<String>,
+        /// Who and what was affected: what users saw.
+        #[arg(long)]
+        impact: Option<String>,
+        /// Whether any data was lost.
+        #[arg(long)]
+        data_loss: Option<String>,
+        /// An offer to make up for it (a credit, a call).
+        #[arg(long)]
+        offer: Option<String>,
+    },
+    /// Write a reply from the incident's facts and notes: an apology, a short reply, status
+    /// updates or a postmortem.
+    Draft {
+        incident: i64,
+        /// apology, reply, status or postmortem.
+        #[arg(long, default_value = "apology")]
+        kind: String,
+        /// personal or formal.
+        #[arg(long, default_value = "personal")]
+        tone: String,
+        /// The customer's name.
+        #[arg(long, default_value = "")]
+        customer: String,
+        /// The customer's time zone, like Europe/Berlin (default UTC).
+        #[arg(long, default_value = "")]
+        tz: String,
+        /// Keep this version with the incident.
+        #[arg(long)]
+        save: bool,
     },
     /// Secrets in the OS keyring, for `{secret:NAME}` in the config.
     Secret {
@@ -146,6 +189,44 @@ fn main() -> ExitCode {
             Command::Alarm {
                 action: AlarmAction::Test { seconds },
             } => commands::alarm_test(&paths, seconds).await,
+            Command::Note {
+                incident,
+                cause,
+                fix,
+                prevent,
+                impact,
+                data_loss,
+                offer,
+            } => after::note(
+                &paths,
+                incident,
+                klaxon_core::notes::IncidentNotes {
+                    cause: cause.unwrap_or_default(),
+                    fix: fix.unwrap_or_default(),
+                    prevention: prevent,
+                    impact: impact.unwrap_or_default(),
+                    data_loss: data_loss.unwrap_or_default(),
+                    offer: offer.unwrap_or_default(),
+                },
+            ),
+            Command::Draft {
+                incident,
+                kind,
+                tone,
+                customer,
+                tz,
+                save,
+            } => after::draft(
+                &paths,
+                incident,
+                klaxon_core::draft::DraftRequest {
+                    kind,
+                    tone,
+                    customer,
+                    tz,
+                },
+                save,
+            ),
             Command::Secret {
                 action: SecretAction::Set { name },
             } => secret::set(&paths, &name).await,

@@ -5,10 +5,14 @@ import type {
   AlarmForm,
   CheckOutcome,
   DayBar,
+  Draft,
+  DraftRequest,
   FieldProblem,
   IncidentDetail,
+  IncidentNotes,
   IncidentView,
   MonitorForm,
+  SavedDraft,
   Settings,
   Status,
 } from "./types";
@@ -53,3 +57,19 @@ export const saveWitnesses = (witnesses: string[]) => invoke<string>("save_witne
 export const setSecret = (name: string, value: string) => invoke<string>("set_secret", { name, value });
 export const deleteSecret = (name: string) => invoke<string>("delete_secret", { name });
 export const setLaunchAtLogin = (enabled: boolean) => invoke<boolean>("set_launch_at_login", { enabled });
+
+// After the outage: notes, drafts, and getting a draft out of Klaxon.
+export const notes = (id: number) => invoke<IncidentNotes>("notes", { id });
+/** Replaces the incident's notes; answers them as stored. */
+export const saveNotes = (id: number, notes: IncidentNotes) => invoke<IncidentNotes>("save_notes", { id, notes });
+/** Writes a draft from the incident's facts and notes (nothing is stored). */
+export const draft = (id: number, request: DraftRequest) => invoke<Draft>("draft", { id, request });
+/** Keeps this version (as edited) with the incident. */
+export const saveDraft = (id: number, request: DraftRequest, subject: string, body: string) =>
+  invoke<SavedDraft>("save_draft", { id, request, subject, body });
+/** The incident's kept versions, newest first. */
+export const drafts = (id: number) => invoke<SavedDraft[]>("drafts", { id });
+/** Puts text on the system clipboard. */
+export const copyText = (text: string) => invoke<string>("copy_text", { text });
+/** Opens the mail app with a new message (mailto:) holding this subject and body. */
+export const openMail = (subject: string, body: string) => invoke<string>("open_mail", { subject, body });

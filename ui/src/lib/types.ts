@@ -16,3 +16,7 @@ export type { AlarmForm } from "./types/AlarmForm";
 export type { SecretView } from "./types/SecretView";
 export type { Settings } from "./types/Settings";
 export type { CheckOutcome } from "./types/CheckOutcome";
+export type { IncidentNotes } from "./types/IncidentNotes";
+export type { SavedDraft } from "./types/SavedDraft";
+export type { DraftRequest } from "./types/DraftRequest";
+export type { Draft } from "./types/Draft";

@@ -3,7 +3,9 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { InvokeArgs } from "@tauri-apps/api/core";
-import type { IncidentView, MonitorView, Settings, Slot, Status } from "../lib/types";
+import type {
+  Draft, DraftRequest, IncidentNotes, IncidentView, MonitorView, SavedDraft, Settings, Slot, Status,
+} from "../lib/types";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -41,6 +43,24 @@ export function settings(over: Partial<Settings> = {}): Settings {
 
 export const bar = (...runs: Array<[number, Slot]>): Slot[] => runs.flatMap(([n, s]) => Array.from({ length: n }, () => s));
 
+export function notes(over: Partial<IncidentNotes> = {}): IncidentNotes {
+  return { cause: "", fix: "", prevention: [], impact: "", data_loss: "", offer: "", ...over };
+}
+
+/** A short stand-in for the engine's drafts: the request's kind, tone and customer, and the
+ * notes' cause, each as an `[add: …]` gap while unknown. */
+export function fakeDraft(request: DraftRequest, n: IncidentNotes = notes()): Draft {
+  const gap = (text: string, what: string) => text.trim() || `[add: ${what}]`;
+  const email = request.kind === "apology" || request.kind === "reply";
+  const subject = email ? "I'm sorry about Acme on Monday 30 November 2026" : "";
+  const body =
+    (email ? `Hi ${gap(request.customer, "the customer's name")},\n\n` : "") +
+    `Acme was down from 2:06 am to 2:20 am (${request.tz || "UTC"}), written ${request.tone}.\n` +
+    `What happened: ${gap(n.cause, "what caused it, in plain words")}.\n`;
+  const missing = [...`${subject}\n${body}`.matchAll(/\[add: ([^\]]*)\]/g)].map((m) => m[1]);
+  return { subject, body, missing, warnings: [] };
+}
+
 /** A rejection the way the app's commands reject. */
 export const fail = (message: string) => {
   throw { code: "failed", message };
@@ -48,12 +68,30 @@ export const fail = (message: string) => {
 
 export class FakeEngine {
   calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+  /** Notes by incident id, and the kept drafts (newest first), as the fake stores them. */
+  notes: Record<number, IncidentNotes> = {};
+  kept: SavedDraft[] = [];
   handlers: Record<string, Handler> = {
     status: () => status(),
     day_bars: () => [],
     history: () => [],
     settings: () => settings(),
     validate_monitor: () => [],
+    notes: (a) => this.notes[a.id as number] ?? notes(),
+    save_notes: (a) => (this.notes[a.id as number] = structuredClone(a.notes as IncidentNotes)),
+    draft: (a) => fakeDraft(a.request as DraftRequest, this.notes[a.id as number]),
+    save_draft: (a) => {
+      const request = a.request as DraftRequest;
+      const saved: SavedDraft = {
+        id: this.kept.length + 1, incident_id: a.id as number, ...request, subject: a.subject as string,
+        body: a.body as string, saved_at: `2026-11-30T09:0${this.kept.length}:00Z`,
+      };
+      this.kept.unshift(saved);
+      return saved;
+    },
+    drafts: (a) => this.kept.filter((d) => d.incident_id === a.id),
+    copy_text: () => "Copied",
+    open_mail: () => "Opened in your mail app",
   };
 
   constructor(handlers: Record<string, Handler> = {}) {

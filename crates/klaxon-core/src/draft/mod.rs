@@ -177,3 +177,33 @@ fn missing(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// A draft for a recorded incident: its facts and notes from the store, the `[product]` names
+/// from the config file (the defaults if the file cannot be read — the markers then say what
+/// to add), user templates from `templates/` beside it.
+pub fn for_incident(
+    store: &crate::store::Store,
+    config_path: &Path,
+    incident: i64,
+    request: &DraftRequest,
+    now: Timestamp,
+) -> Result<Draft> {
+    let found = store
+        .incident(incident)?
+        .ok_or(Error::NoSuchIncident(incident))?;
+    let product = crate::config::Config::load(config_path)
+        .map(|c| c.product)
+        .unwrap_or_default();
+    let templates_dir = config_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("templates");
+    let sources = Sources {
+        incident: &found,
+        timeline: &store.timeline(incident)?,
+        notes: &store.notes(incident)?,
+        product: &product,
+        templates_dir: &templates_dir,
+    };
+    write(&sources, request, now)
+}
