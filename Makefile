@@ -16,7 +16,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
-	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick
+	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
 
 .PHONY: run test bench deps lint build clean ui
 

@@ -3,7 +3,8 @@
 //! Add a monitor for a loopback server and see it up; stop the server, see the incident and
 //! hear it; acknowledge by typing the code, see it acknowledged and hear the siren stop; look
 //! at the history and the settings; close the window (the app keeps watching) and open it
-//! again. A screenshot of each view goes to `target/e2e/`.
+//! again. After the outage: write notes, draft an apology to a named customer and copy it.
+//! A screenshot of each view goes to `target/e2e/`.
 
 mod support;
 
@@ -96,7 +97,7 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
     let url = server.as_ref().unwrap().url();
     // First run: no monitors. Fast confirmation and escalation so the test takes seconds.
     let home = Home::new(&format!(
-        "# Written by hand before the app ever ran.\n{}[judge]\nconfirm = 1\nrecover = 1\nretry_every = \"300ms\"\nwitnesses = []\n",
+        "# Written by hand before the app ever ran.\n[product]\nname = \"Acme Invoices\"\nsignature = \"Sam\"\n\n{}[judge]\nconfirm = 1\nrecover = 1\nretry_every = \"300ms\"\nwitnesses = []\n",
         fast_alarm()
     ));
     let user_home = home.dir.path().join("home");
@@ -200,6 +201,56 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         assert!(detail.to_lowercase().contains("acknowledged"), "{detail}");
         screenshot(&display, "06-incident").await;
 
+        // After the outage: the founder's notes, then an apology to a named customer, copied.
+        type_into(
+            &client,
+            "note-cause",
+            "a config change pointed the API at a closed port",
+        )
+        .await;
+        type_into(&client, "note-fix", "we reverted the change").await;
+        click(&client, "add-prevention").await;
+        let items = client.find_all(css(&id("note-prevention"))).await.unwrap();
+        let last = items.last().expect("a prevention item");
+        last.send_keys("config changes are checked before they ship")
+            .await
+            .unwrap();
+        type_into(&client, "note-impact", "every request to the API failed").await;
+        type_into(&client, "note-data-loss", "none").await;
+        click(&client, "save-notes").await;
+        wait_text(&client, "notes-message", "Notes saved").await;
+        type_into(&client, "draft-customer", "Dana").await;
+        type_into(&client, "draft-tz", "Europe/Berlin").await;
+        click(&client, "write-draft").await;
+        let body = until("the apology in the editor", || async {
+            let value = client
+                .find(css(&id("draft-body")))
+                .await
+                .ok()?
+                .prop("value")
+                .await
+                .ok()??;
+            value.starts_with("Hi Dana,").then_some(value)
+        })
+        .await;
+        assert!(
+            body.contains("A config change pointed the API at a closed port"),
+            "{body}"
+        );
+        click(&client, "copy-draft").await;
+        wait_text(&client, "draft-message", "Copied").await;
+        let clipboard = display.clipboard();
+        assert!(
+            clipboard.starts_with("Subject: I'm sorry about Acme Invoices"),
+            "{clipboard}"
+        );
+        assert!(
+            clipboard.contains(&body),
+            "the clipboard lacks the draft: {clipboard}"
+        );
+        assert!(!clipboard.contains("[add:"), "{clipboard}");
+        screenshot(&display, "07-apology").await;
+
         // Settings: the monitor is listed; launch at login writes the OS's autostart entry.
         click(&client, "tab-settings").await;
         wait_text(&client, "settings-monitor", "API").await;
@@ -221,7 +272,7 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
             exec.contains("klaxon-app") && exec.ends_with("--background"),
             "{desktop}"
         );
-        screenshot(&display, "07-settings").await;
+        screenshot(&display, "08-settings").await;
 
         // Close the window as a user does: the app keeps running and watching.
         let window = display.windows("Klaxon").pop().expect("the Klaxon window");
@@ -243,7 +294,7 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         .await;
         client.switch_to_window(handle).await.unwrap();
         wait_text(&client, "incident", "acknowledged").await;
-        screenshot(&display, "08-reopened").await;
+        screenshot(&display, "09-reopened").await;
         client.close().await.unwrap();
     });
     rec.stop();

@@ -108,6 +108,16 @@ impl Display {
 }
 
 impl Display {
+    /// What the clipboard holds now, as another app would paste it.
+    pub fn clipboard(&self) -> String {
+        let out = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", &self.name)
+            .output()
+            .expect("xclip must be installed (make test installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Saves a window's picture as PNG (ImageMagick's `import`).
     pub fn screenshot(&self, window: &str, path: &Path) {
         let status = Command::new("/usr/bin/import")

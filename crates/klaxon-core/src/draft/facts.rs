@@ -40,6 +40,10 @@ pub struct Facts {
     pub when: String,
     /// "about 3 hours", "47 minutes" (so far, while it lasts)
     pub duration: String,
+    /// "was down" / "has been down" (still going on).
+    pub was_down: String,
+    /// "was unavailable" / "has been unavailable".
+    pub was_unavailable: String,
     pub ongoing: bool,
     pub acknowledged: bool,
     /// From the alarm to a person answering it.
@@ -189,6 +193,13 @@ pub fn build(
         } else {
             humanize(lasted)
         },
+        was_down: if ongoing { "has been down" } else { "was down" }.into(),
+        was_unavailable: if ongoing {
+            "has been unavailable"
+        } else {
+            "was unavailable"
+        }
+        .into(),
         ongoing,
         acknowledged: ack_delay.is_some(),
         ack_delay: ack_delay.map(humanize).unwrap_or_else(|| "not yet".into()),
