@@ -2,31 +2,15 @@
 
 mod support;
 
-use klaxon_core::paths::Paths;
 use serde_json::{Value, json};
-use support::{http_server, invoke, start_app, wait_until};
+use support::{app_with_an_outage, invoke};
 
 #[test]
 fn notes_written_in_the_window_fill_the_apology_and_versions_are_kept() {
-    let (addr, server) = http_server(1);
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[product]\nname = \"Acme Invoices\"\nsignature = \"Sam\"\n\n[alarm]\nraise_system_volume = false\n\n[judge]\nconfirm = 0\nwitnesses = []\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\n"
-        ),
-    )
-    .unwrap();
-    let paths = Paths {
-        config,
-        data_dir: dir.path().join("data"),
-    };
-    let (_app, window) = start_app(paths);
-    let status = wait_until(&window, "an incident", |s| {
-        s["incidents"][0]["state"] == "ringing"
-    });
-    server.join().unwrap();
+    let (running, status) = app_with_an_outage(
+        "[product]\nname = \"Acme Invoices\"\nsignature = \"Sam\"\n\n[alarm]\nraise_system_volume = false\n\n[judge]\nconfirm = 0\nwitnesses = []\n",
+    );
+    let window = running.window.clone();
     let id = status["incidents"][0]["id"].clone();
 
     let empty = invoke(&window, "notes", json!({ "id": id })).unwrap();

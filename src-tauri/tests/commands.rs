@@ -5,31 +5,16 @@ mod support;
 
 use klaxon_core::paths::Paths;
 use serde_json::Value;
-use support::{http_server, invoke, start_app, wait_until};
+use support::{app_with_an_outage, invoke, start_app, wait_until};
+
+const QUIET: &str =
+    "[alarm]\nraise_system_volume = false\n\n[judge]\nconfirm = 0\nwitnesses = []\n";
 
 #[test]
 fn the_window_acknowledges_an_outage_only_with_the_awake_code() {
     // A service that answers once and then is gone.
-    let (addr, server) = http_server(1);
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[alarm]\nraise_system_volume = false\n\n[judge]\nconfirm = 0\nwitnesses = []\n\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\ntimeout = \"2s\"\n"
-        ),
-    )
-    .unwrap();
-    let paths = Paths {
-        config,
-        data_dir: dir.path().join("data"),
-    };
-    let (_app, window) = start_app(paths);
-
-    let status = wait_until(&window, "a ringing incident", |s| {
-        s["incidents"][0]["state"] == "ringing"
-    });
-    server.join().unwrap();
+    let (running, status) = app_with_an_outage(QUIET);
+    let window = running.window.clone();
     let code = status["ack_code"].as_str().unwrap().to_string();
 
     let refused = invoke(

@@ -6,7 +6,7 @@ mod support;
 
 use klaxon_core::paths::Paths;
 use serde_json::{Value, json};
-use support::{http_server, invoke, start_app, wait_until};
+use support::{app_with_an_outage, http_server, invoke, start_app, wait_until};
 
 const HAND_WRITTEN: &str = "# My services.\n[alarm]\nraise_system_volume = false  # my speakers\n\n[judge]\nconfirm = 0\nwitnesses = []\n";
 
@@ -166,15 +166,8 @@ fn alarm_and_witness_settings_are_saved_and_read_back() {
 #[test]
 fn an_outage_shows_in_the_history_with_its_timeline_and_on_the_day_bar() {
     // One answer, then the port is closed: an outage.
-    let (addr, server) = http_server(1);
-    let (_dir, paths) = home(&format!(
-        "{HAND_WRITTEN}\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\ntimeout = \"2s\"\n"
-    ));
-    let (_app, window) = start_app(paths);
-    wait_until(&window, "a ringing incident", |s| {
-        s["incidents"][0]["state"] == "ringing"
-    });
-    server.join().unwrap();
+    let (running, _) = app_with_an_outage(HAND_WRITTEN);
+    let window = running.window.clone();
 
     let history = invoke(&window, "history", Value::Null).unwrap();
     assert_eq!(history.as_array().unwrap().len(), 1);

@@ -54,16 +54,16 @@ fn a_monitor_uses_the_keyring_secret_and_the_value_is_written_nowhere() {
             .is_some_and(|r| r.contains("\"api-token\" is not set in the keyring"))
     });
     assert!(status["incidents"].as_array().unwrap().is_empty());
-    let listed = home
-        .cmd()
-        .args(["secret", "list"])
-        .envs(keyring.env())
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&listed.stdout),
-        "api-token: not set\n"
-    );
+    let listed = || {
+        let out = home
+            .cmd()
+            .args(["secret", "list"])
+            .envs(keyring.env())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(listed(), "api-token: not set\n");
 
     // Set through the CLI (piped, as a script would): the running engine picks it up.
     home.cmd()
@@ -77,13 +77,7 @@ fn a_monitor_uses_the_keyring_secret_and_the_value_is_written_nowhere() {
     });
     let stored = keyring.secret_tool(&["lookup", "service", "klaxon", "username", "api-token"]);
     assert_eq!(String::from_utf8_lossy(&stored.stdout), TOKEN);
-    let listed = home
-        .cmd()
-        .args(["secret", "list"])
-        .envs(keyring.env())
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&listed.stdout), "api-token: set\n");
+    assert_eq!(listed(), "api-token: set\n");
 
     // The value is in the keyring only: not in the config, the database, the socket's answer
     // or the log.

@@ -77,3 +77,42 @@ pub fn http_server(count: usize) -> (std::net::SocketAddr, std::thread::JoinHand
     });
     (addr, thread)
 }
+
+/// The running app, and the temp dir it runs on (both kept alive as long as this is).
+pub struct Running {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    pub window: WebviewWindow<MockRuntime>,
+}
+
+/// The app on `head` (config text) plus one monitor whose service answers once and is then
+/// gone, returned once its incident rings, with that status.
+pub fn app_with_an_outage(head: &str) -> (Running, Value) {
+    let (addr, server) = http_server(1);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{head}\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\ntimeout = \"2s\"\n"
+        ),
+    )
+    .unwrap();
+    let paths = Paths {
+        config,
+        data_dir: dir.path().join("data"),
+    };
+    let (app, window) = start_app(paths);
+    let status = wait_until(&window, "a ringing incident", |s| {
+        s["incidents"][0]["state"] == "ringing"
+    });
+    server.join().unwrap();
+    (
+        Running {
+            _dir: dir,
+            _app: app,
+            window,
+        },
+        status,
+    )
+}
