@@ -27,6 +27,12 @@ pub fn set<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<bool> {
         .try_state::<AutoLaunchManager>()
         .ok_or_else(|| Error::Refused("launch at login is not available here".into()))?;
     let done = if enabled {
+        // auto-launch writes ~/.config/autostart/Klaxon.desktop but makes only the last
+        // directory: on a fresh account with no ~/.config yet, enabling would fail.
+        #[cfg(target_os = "linux")]
+        if let Some(dirs) = directories::BaseDirs::new() {
+            let _ = std::fs::create_dir_all(dirs.config_dir().join("autostart"));
+        }
         manager.enable()
     } else {
         manager.disable()

@@ -25,13 +25,24 @@ pub fn app_bin() -> PathBuf {
 pub struct Group(Child);
 
 impl Group {
-    fn spawn(cmd: &mut Command) -> Group {
+    pub fn spawn(cmd: &mut Command) -> Group {
         use std::os::unix::process::CommandExt;
         Group(
             cmd.process_group(0)
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", cmd.get_program())),
         )
+    }
+}
+
+impl Group {
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Whether the process has ended (and is reaped).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.0.try_wait(), Ok(Some(_)))
     }
 }
 

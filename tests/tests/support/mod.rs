@@ -293,3 +293,4 @@ pub mod fake_bus;
 pub mod keyring;
 pub mod pulse;
 pub mod siren;
+pub mod tray;

@@ -1,0 +1,98 @@
+//! The tray menu of the real app, driven over D-Bus as a panel drives it: each monitor with its
+//! state, Pause / Resume, Launch at login and Quit.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use support::app::{Display, Group, app_bin};
+use support::fake_bus::PrivateBus;
+use support::tray::TrayMenu;
+use support::*;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn labels(menu: &TrayMenu) -> Vec<String> {
+    menu.items().into_iter().map(|(_, l)| l).collect()
+}
+
+#[test]
+fn the_tray_menu_shows_each_monitor_and_pauses_resumes_and_quits() {
+    let display = Display::start();
+    let bus = PrivateBus::start();
+    let server = HttpServer::start();
+    let home = Home::new(&fast_config(
+        closed_port(),
+        &http_monitor("API", &server.url()),
+    ));
+    let user_home = home.dir.path().join("home");
+    std::fs::create_dir_all(&user_home).unwrap();
+    let mut app = Group::spawn(
+        Command::new(app_bin())
+            .arg("--background")
+            .env("DISPLAY", &display.name)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("XDG_RUNTIME_DIR", home.quiet_runtime())
+            .env("HOME", &user_home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env("KLAXON_CONFIG", home.config())
+            .env("KLAXON_DATA_DIR", home.data())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(home.dir.path().join("app.log")).unwrap()),
+    );
+    let menu = wait_for(LIMIT, || TrayMenu::find(&bus.address, app.id()));
+    // Started at login: the tray only, no window.
+    assert!(display.windows("Klaxon").is_empty());
+    wait_for(LIMIT, || {
+        labels(&menu)
+            .contains(&"API — up".to_string())
+            .then_some(())
+    });
+    let items = labels(&menu);
+    for expected in [
+        "Acknowledge…",
+        "5 minutes",
+        "For 1 hour",
+        "Open Klaxon",
+        "Test alarm",
+        "Quit",
+    ] {
+        assert!(
+            items.iter().any(|l| l == expected),
+            "no {expected:?} in {items:?}"
+        );
+    }
+
+    assert!(menu.click("Until resumed"));
+    home.wait_status("paused", |s| s["paused_until"].is_string());
+    wait_for(LIMIT, || {
+        labels(&menu)
+            .contains(&"Resume monitoring".to_string())
+            .then_some(())
+    });
+    assert!(menu.click("Resume monitoring"));
+    home.wait_status("resumed", |s| s["paused_until"].is_null());
+    // The menu is rebuilt as the monitor's state changes: click once it has settled.
+    wait_for(LIMIT, || {
+        labels(&menu)
+            .contains(&"API — up".to_string())
+            .then_some(())
+    });
+
+    assert!(menu.click("Launch at login"));
+    let autostart: PathBuf = user_home.join(".config/autostart");
+    let _entry = wait_for(LIMIT, || std::fs::read_dir(&autostart).ok()?.next());
+
+    assert!(menu.click("Open Klaxon"));
+    wait_for(LIMIT, || {
+        (!display.windows("Klaxon").is_empty()).then_some(())
+    });
+
+    // The first try may meet the menu while it is rebuilt for the window: ask until it lands.
+    wait_for(LIMIT, || menu.click("Quit").then_some(()));
+    wait_for(LIMIT, || app.exited().then_some(()));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!home.data().join("klaxon.sock").exists() || home.status()["live"] == false);
+}
