@@ -207,10 +207,25 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>, status: &Status, tip: &str, menu_
 
 fn clicked<R: Runtime>(app: &AppHandle<R>, id: &str) {
     let command = match id {
-        // The awake check lives in the window: acknowledging opens it at the code prompt.
-        "ack" | "open" => {
+        "open" => {
             let _ = crate::window::open(app);
             return;
+        }
+        "ack" => {
+            // With the awake check on, the code to type is in the window: open it at the
+            // prompt. Without it, the click is the acknowledgement.
+            let code_needed = app
+                .try_state::<AppState>()
+                .is_none_or(|s| s.engine.status().borrow().ack_code.is_some());
+            if code_needed {
+                let _ = crate::window::open(app);
+                return;
+            }
+            Command::Ack {
+                incident: None,
+                via: "tray".into(),
+                code: None,
+            }
         }
         "quit" => {
             app.exit(0);

@@ -1,5 +1,5 @@
 //! The tray menu of the real app, driven over D-Bus as a panel drives it: each monitor with its
-//! state, Pause / Resume, Launch at login and Quit.
+//! state, Pause / Resume, Acknowledge, Launch at login and Quit.
 
 mod support;
 
@@ -19,13 +19,14 @@ fn labels(menu: &TrayMenu) -> Vec<String> {
 }
 
 #[test]
-fn the_tray_menu_shows_each_monitor_and_pauses_resumes_and_quits() {
+fn the_tray_menu_shows_each_monitor_and_pauses_acknowledges_and_quits() {
     let display = Display::start();
     let bus = PrivateBus::start();
     let server = HttpServer::start();
-    let home = Home::new(&fast_config(
-        closed_port(),
-        &http_monitor("API", &server.url()),
+    // No awake check: Acknowledge in the tray acknowledges (with it, it opens the window).
+    let home = Home::new(&format!(
+        "[alarm]\nawake_check = false\nraise_system_volume = false\n\n{}",
+        fast_config(closed_port(), &http_monitor("API", &server.url()))
     ));
     let user_home = home.dir.path().join("home");
     std::fs::create_dir_all(&user_home).unwrap();
@@ -75,6 +76,29 @@ fn the_tray_menu_shows_each_monitor_and_pauses_resumes_and_quits() {
     assert!(menu.click("Resume monitoring"));
     home.wait_status("resumed", |s| s["paused_until"].is_null());
     // The menu is rebuilt as the monitor's state changes: click once it has settled.
+    wait_for(LIMIT, || {
+        labels(&menu)
+            .contains(&"API — up".to_string())
+            .then_some(())
+    });
+
+    // Down: acknowledged from the tray.
+    let addr = server.stop();
+    home.wait_status("ringing", |s| s["incidents"][0]["state"] == "ringing");
+    wait_for(LIMIT, || {
+        labels(&menu)
+            .contains(&"API — down".to_string())
+            .then_some(())
+    });
+    assert!(menu.click("Acknowledge…"));
+    let status = home.wait_status("acknowledged", |s| {
+        s["incidents"][0]["state"] == "acknowledged"
+    });
+    assert_eq!(status["incidents"][0]["acknowledged_via"], "tray");
+    let _server = HttpServer::start_on(addr);
+    home.wait_status("recovered", |s| {
+        s["incidents"].as_array().is_some_and(|i| i.is_empty())
+    });
     wait_for(LIMIT, || {
         labels(&menu)
             .contains(&"API — up".to_string())

@@ -332,7 +332,11 @@ impl Owner {
             paused_until: self.paused.as_ref().map(|(_, u)| u.clone()),
             config_error: self.config_error.clone(),
             sound: Some(self.sound.borrow().clone()),
-            ack_code: self.ack_code.clone(),
+            // No awake check: nothing to type, anywhere.
+            ack_code: self
+                .ack_code
+                .clone()
+                .filter(|_| self.config.alarm.awake_check),
             keep_awake: Some(self.keep_awake.state().to_string()),
         }
     }
