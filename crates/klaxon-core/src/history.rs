@@ -71,9 +71,9 @@ pub fn day_bars(
     };
     // A failed check outside an outage is a blip being confirmed or an offline moment: it
     // does not make the slot up, and it is not an outage either.
-    for (monitor, at, ok) in store.samples_between(start, now)? {
-        if let (true, Some(slots)) = (ok, bars.get_mut(monitor.as_str())) {
-            mark(slots, at, at, Slot::Up);
+    for (monitor, slot) in store.passing_slots(start, now, SLOT)? {
+        if let Some(up) = bars.get_mut(monitor.as_str()).and_then(|s| s.get_mut(slot)) {
+            *up = (*up).max(Slot::Up);
         }
     }
     let mut unwatched = store.unmonitored_between(start, now)?;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { barFor, daySummary, minutes, slotClass, slotTitle } from "./daybar";
-import type { Slot } from "./types";
+import { barFor, barsKey, daySummary, minutes, slotClass, slotTitle } from "./daybar";
+import type { Slot, Status } from "./types";
 
 const fill = (n: number, slot: Slot): Slot[] => Array.from({ length: n }, () => slot);
 
@@ -43,5 +43,15 @@ describe("the 24-hour bar", () => {
     expect(minutes(0)).toBe("0 min");
     expect(minutes(60)).toBe("1 h");
     expect(minutes(1425)).toBe("23 h 45 min");
+  });
+
+  it("reads the bars again when a monitor changes state, not when only its latency does", () => {
+    const monitor = { name: "api", state: "up", last_checked: null, latency_ms: 12, reason: null, target: "" };
+    const status: Status = { monitors: [monitor], incidents: [], blind: false, live: true };
+    const slower = { ...status, monitors: [{ ...monitor, latency_ms: 340 }] };
+    const down = { ...status, monitors: [{ ...monitor, state: "down" }] };
+    expect(barsKey(slower)).toBe(barsKey(status));
+    expect(barsKey(down)).not.toBe(barsKey(status));
+    expect(barsKey({ ...status, blind: true })).not.toBe(barsKey(status));
   });
 });

@@ -1,5 +1,5 @@
 // The 24-hour bar under each monitor: 96 slots of 15 minutes, oldest first.
-import type { DayBar, Slot } from "./types";
+import type { DayBar, Slot, Status } from "./types";
 
 export const SLOT_MINUTES = 15;
 
@@ -45,4 +45,18 @@ export function daySummary(slots: Slot[]): string {
 /** The bar for one monitor, or undefined while none came (a monitor added a moment ago). */
 export function barFor(bars: DayBar[], monitor: string): Slot[] | undefined {
   return bars.find((b) => b.monitor === monitor)?.slots;
+}
+
+/**
+ * What the bars depend on in a status: each monitor's state, the open incidents, offline and
+ * paused. A status event comes with every check; the bars are read again only when this
+ * changes (and once a minute), not for a new latency.
+ */
+export function barsKey(status: Status): string {
+  return JSON.stringify([
+    status.monitors.map((m) => [m.name, m.state]),
+    status.incidents.map((i) => [i.id, i.state]),
+    status.blind,
+    status.paused_until ?? null,
+  ]);
 }

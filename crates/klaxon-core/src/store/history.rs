@@ -7,21 +7,26 @@ use super::{Store, db, from_ms, ms};
 use crate::error::Result;
 
 impl Store {
-    /// Every (monitor, time, ok) checked in `[from, to)`, in time order.
-    pub fn samples_between(
+    /// For each monitor, the slots (of `slot` length, counted from `from`) in which a check
+    /// passed before `to`. Bucketed in SQL: a day of 10-second checks for 100 monitors is
+    /// 864,000 rows, the answer at most 96 per monitor.
+    pub fn passing_slots(
         &self,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<(String, Timestamp, bool)>> {
+        slot: jiff::SignedDuration,
+    ) -> Result<Vec<(String, usize)>> {
+        let slot_ms = i64::try_from(slot.as_millis()).unwrap_or(i64::MAX).max(1);
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT monitor, at, ok FROM samples WHERE at >= ?1 AND at < ?2 ORDER BY at",
+                "SELECT monitor, (at - ?1) / ?3 AS slot FROM samples
+                 WHERE ok = 1 AND at >= ?1 AND at < ?2 GROUP BY monitor, slot",
             )
             .map_err(|e| db(&self.path, e))?;
         let rows = stmt
-            .query_map([ms(from), ms(to)], |r| {
-                Ok((r.get(0)?, from_ms(r.get(1)?), r.get(2)?))
+            .query_map([ms(from), ms(to), slot_ms], |r| {
+                Ok((r.get(0)?, usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0)))
             })
             .map_err(|e| db(&self.path, e))?;
         rows.collect::<Result<Vec<_>, _>>()
