@@ -1,6 +1,6 @@
 """Asks an X window to close the way a window manager's close button does: a WM_DELETE_WINDOW
-client message (ICCCM 4.2.8.1). The app decides what closing means; nothing is destroyed from
-outside (unlike `xdotool windowclose`). Usage: close_window.py WINDOW_ID (DISPLAY from env)."""
+client message, as the ICCCM specifies. The app decides what closing means; nothing is
+destroyed from outside (unlike `xdotool windowclose`). Usage: close_window.py WINDOW_ID (DISPLAY from env)."""
 
 import ctypes
 import sys

@@ -77,23 +77,38 @@ fn product() -> ProductConfig {
     }
 }
 
-fn draft(kind: &str, tone: &str, notes: &IncidentNotes, product: &ProductConfig) -> Draft {
+/// A draft of the night outage, as of the next morning.
+fn write_night(
+    notes: &IncidentNotes,
+    product: &ProductConfig,
+    templates_dir: &std::path::Path,
+    request: &DraftRequest,
+) -> Result<Draft> {
     let (incident, timeline) = night_outage();
-    let dir = tempfile::tempdir().unwrap();
     let sources = Sources {
         incident: &incident,
         timeline: &timeline,
         notes,
         product,
-        templates_dir: dir.path(),
+        templates_dir,
     };
-    let request = DraftRequest {
+    write(&sources, request, at("2026-01-14T09:00:00Z"))
+}
+
+fn request(kind: &str, tone: &str, customer: &str, tz: &str) -> DraftRequest {
+    DraftRequest {
         kind: kind.into(),
         tone: tone.into(),
-        customer: if notes.cause.is_empty() { "" } else { "Dana" }.into(),
-        tz: "Europe/London".into(),
-    };
-    write(&sources, &request, at("2026-01-14T09:00:00Z")).unwrap()
+        customer: customer.into(),
+        tz: tz.into(),
+    }
+}
+
+fn draft(kind: &str, tone: &str, notes: &IncidentNotes, product: &ProductConfig) -> Draft {
+    let dir = tempfile::tempdir().unwrap();
+    let customer = if notes.cause.is_empty() { "" } else { "Dana" };
+    let request = request(kind, tone, customer, "Europe/London");
+    write_night(notes, product, dir.path(), &request).unwrap()
 }
 
 fn shown(d: &Draft) -> String {
@@ -229,7 +244,6 @@ fn times_are_in_the_customers_zone_across_a_clock_change() {
 
 #[test]
 fn a_broken_user_template_is_reported_with_its_line_and_the_built_in_one_is_used() {
-    let (incident, timeline) = night_outage();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("apology-personal.txt"),
@@ -241,22 +255,11 @@ fn a_broken_user_template_is_reported_with_its_line_and_the_built_in_one_is_used
         "Subject: Re: {{ product }}\n\nHello {{ customer }}, it lasted {{ duration }}.\n",
     )
     .unwrap();
-    let (notes, product) = (notes(), product());
-    let sources = Sources {
-        incident: &incident,
-        timeline: &timeline,
-        notes: &notes,
-        product: &product,
-        templates_dir: dir.path(),
+    let write = |kind: &str, tone: &str| {
+        let request = request(kind, tone, "Dana", "Europe/London");
+        write_night(&notes(), &product(), dir.path(), &request).unwrap()
     };
-    let request = |kind: &str, tone: &str| DraftRequest {
-        kind: kind.into(),
-        tone: tone.into(),
-        customer: "Dana".into(),
-        tz: "Europe/London".into(),
-    };
-    let now = at("2026-01-14T09:00:00Z");
-    let broken = write(&sources, &request("apology", "personal"), now).unwrap();
+    let broken = write("apology", "personal");
     assert_eq!(broken.warnings.len(), 1);
     let warning = &broken.warnings[0];
     assert!(warning.contains("apology-personal.txt:4"), "{warning}");
@@ -265,7 +268,7 @@ fn a_broken_user_template_is_reported_with_its_line_and_the_built_in_one_is_used
         "{warning}"
     );
     assert!(broken.body.starts_with("Hi Dana,"));
-    let mine = write(&sources, &request("reply", "formal"), now).unwrap();
+    let mine = write("reply", "formal");
     assert_eq!(mine.subject, "Re: Acme Invoices");
     assert_eq!(mine.body, "Hello Dana, it lasted about 3 hours.\n");
     assert!(mine.warnings.is_empty());
@@ -273,31 +276,17 @@ fn a_broken_user_template_is_reported_with_its_line_and_the_built_in_one_is_used
 
 #[test]
 fn unknown_kinds_tones_and_zones_are_refused_by_name() {
-    let (incident, timeline) = night_outage();
-    let (notes, product) = (notes(), product());
     let dir = tempfile::tempdir().unwrap();
-    let sources = Sources {
-        incident: &incident,
-        timeline: &timeline,
-        notes: &notes,
-        product: &product,
-        templates_dir: dir.path(),
+    let refusal = |request: DraftRequest| {
+        write_night(&notes(), &product(), dir.path(), &request)
+            .unwrap_err()
+            .to_string()
     };
-    let mut request = DraftRequest {
-        kind: "poem".into(),
-        tone: "personal".into(),
-        customer: String::new(),
-        tz: String::new(),
-    };
-    let now = Timestamp::now();
-    let err = write(&sources, &request, now).unwrap_err().to_string();
     assert_eq!(
-        err,
+        refusal(request("poem", "personal", "", "")),
         "\"poem\" is not a draft kind; choose apology, reply, status, postmortem"
     );
-    request.kind = "reply".into();
-    request.tz = "Mars/Olympus".into();
-    let err = write(&sources, &request, now).unwrap_err().to_string();
+    let err = refusal(request("reply", "personal", "", "Mars/Olympus"));
     assert!(
         err.starts_with("\"Mars/Olympus\" is not a time zone"),
         "{err}"
