@@ -24,7 +24,7 @@ pub async fn send(state: &AppState, command: Command) -> Result<Reply> {
 #[tauri::command]
 pub async fn status(state: State<'_, AppState>) -> Result<Status> {
     match send(&state, Command::Status).await? {
-        Reply::Status { status } => Ok(status),
+        Reply::Status { status } => Ok(*status),
         other => Err(Error::Refused(format!("unexpected answer: {other:?}"))),
     }
 }

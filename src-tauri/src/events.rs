@@ -52,5 +52,6 @@ fn menu_key(status: &Status) -> Vec<String> {
         .collect();
     key.extend(status.incidents.iter().map(|i| i.state.clone()));
     key.push(format!("{:?}", status.paused_until.is_some()));
+    key.extend(crate::tray::own_problem(status));
     key
 }

@@ -8,6 +8,7 @@ pub mod error;
 mod events;
 mod login;
 mod settings;
+pub mod supervise;
 pub mod tray;
 pub mod window;
 
@@ -75,28 +76,46 @@ pub fn build<R: Runtime>(
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            // Nothing in here may return an error: Tauri panics on a failed set-up, and a tray
+            // app started at login that dies with no icon leaves a founder believing he is
+            // covered. What cannot start is said in a notification, and the app exits non-zero.
+            let handle = app.handle().clone();
             let options = EngineOptions {
                 config_path: paths.config.clone(),
                 data_dir: paths.data_dir.clone(),
                 clock: Arc::new(SystemClock),
             };
-            let engine =
-                tauri::async_runtime::block_on(Engine::start_despite_config_errors(options))?;
+            let engine = match tauri::async_runtime::block_on(Engine::start_despite_config_errors(
+                options,
+            )) {
+                Ok(engine) => engine,
+                Err(e) => {
+                    supervise::cannot_start(&handle, &e.to_string());
+                    return Ok(());
+                }
+            };
             let status = engine.status();
+            let failure = engine.failure();
             let first = status.borrow().clone();
             app.manage(AppState {
                 engine,
                 paths: paths.clone(),
             });
-            let handle = app.handle().clone();
             if shell.tray
                 && let Err(e) = tray::create(&handle, &first)
             {
                 tracing::warn!("no tray icon: {e}");
             }
             events::forward(handle.clone(), status);
-            if shell.open_window {
-                window::open(&handle)?;
+            supervise::restart_on_failure(handle.clone(), failure);
+            if shell.open_window
+                && let Err(e) = window::open(&handle)
+            {
+                tracing::error!("cannot open the window: {e}");
+                klaxon_core::desktop::notify(
+                    "Klaxon cannot open its window",
+                    &format!("{e}. Klaxon keeps watching from the tray."),
+                );
             }
             Ok(())
         })

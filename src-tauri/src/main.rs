@@ -31,7 +31,9 @@ fn main() {
         tracing::info!("wrote a starter config to {}", paths.config.display());
     }
     // Started at login: straight to the tray, no window in the founder's face.
-    let background = std::env::args().any(|a| a == klaxon_app::BACKGROUND_ARG);
+    let args: Vec<String> = std::env::args().collect();
+    let background = args.iter().any(|a| a == klaxon_app::BACKGROUND_ARG);
+    klaxon_app::supervise::wait_for_previous(&args);
     let builder =
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _| {
             // Opening Klaxon again (from a launcher) brings its window up.
@@ -55,7 +57,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    app.run(|_, event| {
+    let code = app.run_return(|_, event| {
         // A tray app keeps running when its window closes; only Quit ends it.
         if let RunEvent::ExitRequested {
             code: None, api, ..
@@ -64,4 +66,7 @@ fn main() {
             api.prevent_exit();
         }
     });
+    // A fault or an engine that could not start ends the app with its own code (2, 70), so
+    // whoever started it can tell.
+    std::process::exit(klaxon_app::supervise::exit_code(code));
 }

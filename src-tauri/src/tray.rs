@@ -31,8 +31,17 @@ pub fn icon_name(status: &Status) -> &'static str {
     }
 }
 
-/// "3 monitors up", "API down for 4 min — ringing".
+/// "3 monitors up", "API down for 4 min — ringing", and a second line for a fault of Klaxon's
+/// own ("⚠ history is not being saved: the disk is full").
 pub fn tooltip(status: &Status, now: Timestamp) -> String {
+    let head = headline(status, now);
+    match own_problem(status) {
+        Some(problem) => format!("{head}\n⚠ {problem}"),
+        None => head,
+    }
+}
+
+fn headline(status: &Status, now: Timestamp) -> String {
     let top = status
         .incidents
         .iter()
@@ -82,8 +91,30 @@ fn icon(name: &str) -> Option<Image<'static>> {
     Image::from_bytes(bytes).ok()
 }
 
+/// A fault inside Klaxon that the user must see even with all services up: history not being
+/// saved, no sound, a crashed task. The most urgent one.
+pub fn own_problem(status: &Status) -> Option<String> {
+    status
+        .sound
+        .as_ref()
+        .and_then(|s| s.problem.clone())
+        .or_else(|| status.store_problem.clone())
+        .or_else(|| status.faults.last().cloned())
+        .or_else(|| status.store_notice.clone())
+}
+
 fn menu<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<Menu<R>> {
     let menu = Menu::new(app)?;
+    if let Some(problem) = own_problem(status) {
+        menu.append(&MenuItem::with_id(
+            app,
+            "problem",
+            format!("⚠ {problem}"),
+            false,
+            None::<&str>,
+        )?)?;
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+    }
     for (i, m) in status.monitors.iter().enumerate() {
         let line = format!("{} — {}", m.name, m.state);
         menu.append(&MenuItem::with_id(
@@ -330,5 +361,18 @@ mod tests {
             "API down for 1 h 4 min — acknowledged"
         );
         assert_eq!(icon_name(&status), "acknowledged");
+    }
+
+    #[test]
+    fn a_store_that_cannot_write_is_shown_in_the_tooltip_even_when_all_is_up() {
+        let status = Status {
+            monitors: vec![monitor("API", "up")],
+            store_problem: Some("history is not being saved: the disk is full".into()),
+            ..Status::default()
+        };
+        assert_eq!(
+            tooltip(&status, Timestamp::now()),
+            "1 monitor up\n⚠ history is not being saved: the disk is full"
+        );
     }
 }

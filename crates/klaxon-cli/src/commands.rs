@@ -46,12 +46,19 @@ pub async fn run(paths: &Paths) -> Result<ExitCode> {
             paths.config.display()
         );
     }
+    let mut failure = engine.failure();
     let mut events = engine.events();
     let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
         tokio::select! {
             _ = &mut stop => break,
+            Ok(reason) = failure.wait_for(Option::is_some) => {
+                // Exit non-zero so a service manager restarts us and the data dir is free.
+                let reason = reason.clone().unwrap_or_default();
+                eprintln!("Klaxon stopped because of a fault inside it: {reason}. Nothing is watched until it runs again.");
+                return Ok(ExitCode::from(70));
+            }
             event = events.recv() => match event {
                 Ok(event) => output::event(&event),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
@@ -106,7 +113,7 @@ pub async fn check(paths: &Paths, target: &str, timeout: &str) -> Result<ExitCod
 
 pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
     let status = match control::send(&paths.data_dir, &Command::Status).await {
-        Ok(Reply::Status { status }) => status,
+        Ok(Reply::Status { status }) => *status,
         Ok(other) => bail!("the engine gave an unexpected answer: {other:?}"),
         Err(Error::NotRunning(_)) => saved_status(paths)?,
         Err(e) => return Err(e.into()),

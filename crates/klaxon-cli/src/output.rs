@@ -25,6 +25,15 @@ pub fn status(status: &Status, now: Timestamp) {
     if let Some(problem) = status.sound.as_ref().and_then(|s| s.file_problem.as_ref()) {
         println!("! {problem}");
     }
+    if let Some(problem) = &status.store_problem {
+        println!("! {problem}");
+    }
+    if let Some(notice) = &status.store_notice {
+        println!("! {notice}");
+    }
+    for fault in &status.faults {
+        println!("! {fault}");
+    }
     if let Some(e) = &status.config_error {
         println!("! The config file has errors; the last good config keeps running:\n{e}");
     }

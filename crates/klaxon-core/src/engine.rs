@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::incident::IncidentBook;
 use crate::status::{Event, IncidentView, Status};
-use crate::store::Store;
+use crate::store::{Store, StoreWriter, Write};
 
 pub use owner::SlipStats;
 
@@ -69,7 +69,7 @@ pub enum Command {
 #[serde(tag = "reply", rename_all = "snake_case")]
 pub enum Reply {
     Status {
-        status: Status,
+        status: Box<Status>,
     },
     Incidents {
         message: String,
@@ -106,7 +106,10 @@ pub struct Engine {
     commands: mpsc::Sender<Envelope>,
     status: watch::Receiver<Status>,
     events: broadcast::Sender<Event>,
+    /// Waits on the owner task and reports how it ended.
     task: Option<JoinHandle<()>>,
+    owner: tokio::task::AbortHandle,
+    failure: watch::Receiver<Option<String>>,
     shutdown: Option<oneshot::Sender<()>>,
     _control: crate::control::ControlServer,
     _lock: File,
@@ -145,8 +148,7 @@ impl Engine {
             source,
         })?;
         let lock = lock_data_dir(&options.data_dir)?;
-        let mut store = Store::open(&database_path(&options.data_dir))?;
-        let book = IncidentBook::load(&mut store, options.clock.now())?;
+        let (writer, book, store_notice) = open_history(&options);
         let (commands_tx, commands_rx) = mpsc::channel(64);
         let (events, _) = broadcast::channel(256);
         let (status_tx, status_rx) = watch::channel(Status::default());
@@ -155,7 +157,7 @@ impl Engine {
         let mut owner = owner::Owner::new(
             options,
             config,
-            store,
+            writer,
             book,
             status_tx,
             events.clone(),
@@ -164,15 +166,33 @@ impl Engine {
         if let Some(message) = config_error {
             owner.reject(message);
         }
+        owner.store_notice(store_notice);
         let control =
             crate::control::ControlServer::start(&socket_path(&options_dir), commands_tx.clone())?;
-        let task = tokio::spawn(owner.run(commands_rx, shutdown_rx));
+        let owner_task = tokio::spawn(owner.run(commands_rx, shutdown_rx));
+        let owner_abort = owner_task.abort_handle();
+        let (failure_tx, failure) = watch::channel(None);
+        let task = tokio::spawn(async move {
+            let reason = match owner_task.await {
+                Ok(()) => return, // stopped on purpose
+                Err(e) if e.is_panic() => format!(
+                    "the engine's task panicked: {}",
+                    crate::schedule::panic_message(e.into_panic().as_ref())
+                ),
+                Err(e) if e.is_cancelled() => return,
+                Err(e) => format!("the engine's task ended: {e}"),
+            };
+            tracing::error!("{reason}");
+            let _ = failure_tx.send(Some(reason));
+        });
         Ok(Engine {
             _control: control,
             commands: commands_tx,
             status: status_rx,
             events,
             task: Some(task),
+            owner: owner_abort,
+            failure,
             shutdown: Some(shutdown_tx),
             _lock: lock,
         })
@@ -200,6 +220,14 @@ impl Engine {
         self.events.subscribe()
     }
 
+    /// Becomes `Some(reason)` if the engine's owner task ends by itself, which only a bug can
+    /// make happen. `klaxon run` and the tray app then exit non-zero with the reason, so the data
+    /// dir's lock is released and the engine can be started again, rather than leaving a live
+    /// process that does nothing.
+    pub fn failure(&self) -> watch::Receiver<Option<String>> {
+        self.failure.clone()
+    }
+
     /// Stops the engine, flushing what it has not yet written.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -213,10 +241,35 @@ impl Engine {
 
 impl Drop for Engine {
     fn drop(&mut self) {
+        self.owner.abort();
         if let Some(task) = self.task.take() {
             task.abort();
         }
     }
+}
+
+/// Ring first, record second: whatever state the database is in, the engine gets a book of
+/// open incidents and a writer, and starts. A damaged file is set aside (the notice says where);
+/// one that cannot be written right now is read if it can be, and written once it can.
+fn open_history(options: &EngineOptions) -> (StoreWriter, IncidentBook, Option<String>) {
+    let path = database_path(&options.data_dir);
+    let now = options.clock.now();
+    let opened = crate::store::open_for_engine(&path, now);
+    let mut restarts: Vec<Write> = Vec::new();
+    let book = match &opened.store {
+        Some(store) => IncidentBook::load(store, &mut restarts, now),
+        None => Store::open_read_only(&path)
+            .and_then(|store| IncidentBook::load(&store, &mut restarts, now)),
+    };
+    let book = book.unwrap_or_else(|e| {
+        tracing::error!("cannot read the open incidents: {e}");
+        IncidentBook::without_history(now)
+    });
+    let writer = StoreWriter::start(opened.store, &path);
+    for write in restarts {
+        writer.send(write);
+    }
+    (writer, book, opened.notice)
 }
 
 fn lock_data_dir(data_dir: &Path) -> Result<File> {

@@ -85,10 +85,9 @@ fn an_outage_is_down_from_first_failure_to_recovery_and_nothing_else_is() {
         ago(180),
         &sample(false, ago(179)),
         ago(179),
-    )
-    .unwrap();
-    book.acknowledge(&mut store, None, "cli", ago(175)).unwrap();
-    book.monitor_up(&mut store, "API", ago(151)).unwrap();
+    );
+    book.acknowledge(&mut store, None, "cli", ago(175));
+    book.monitor_up(&mut store, "API", ago(151));
     let slots = bar(&store, None);
     let down: Vec<usize> = (0..SLOTS).filter(|i| slots[*i] == Slot::Down).collect();
     assert_eq!(down, [84, 85]);
@@ -137,10 +136,8 @@ fn an_incident_opens_to_its_timeline_and_evidence() {
     let mut book = IncidentBook::default();
     let opened = book
         .monitor_down(&mut store, "API", ago(10), &sample(false, ago(9)), ago(9))
-        .unwrap()
         .unwrap();
-    book.acknowledge(&mut store, None, "window", ago(8))
-        .unwrap();
+    book.acknowledge(&mut store, None, "window", ago(8));
     let detail = incident_detail(&store, opened.id).unwrap().unwrap();
     assert_eq!(detail.incident.monitor, "API");
     assert_eq!(detail.incident.acknowledged_via.as_deref(), Some("window"));

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod control;
 pub mod desktop;
 pub mod engine;
+pub mod fault_injection;
 pub mod history;
 pub mod incident;
 pub mod judge;

@@ -6,8 +6,11 @@
 //! [`MonitorTask`] handle. Start times are spread over the interval so hundreds of monitors do
 //! not fire together, and a global semaphore bounds the checks in flight.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
+
+use futures_util::FutureExt;
 
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinHandle;
@@ -34,6 +37,15 @@ pub struct Observation {
     pub slip: Duration,
 }
 
+/// A monitor task that panicked: the engine restarts it and says so.
+#[derive(Debug, Clone)]
+pub struct Crash {
+    pub monitor: String,
+    pub generation: u64,
+    /// The panic's message.
+    pub message: String,
+}
+
 /// What the engine tells every task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Directions {
@@ -44,6 +56,7 @@ pub struct Directions {
 pub struct Context {
     pub observations: mpsc::Sender<Observation>,
     pub directions: watch::Receiver<Directions>,
+    pub crashes: mpsc::UnboundedSender<Crash>,
     pub in_flight: Arc<Semaphore>,
     pub witnesses: Arc<Witnesses>,
     pub thresholds: Thresholds,
@@ -74,6 +87,7 @@ impl MonitorTask {
         phase: Duration,
         ctx: Arc<Context>,
     ) -> MonitorTask {
+        let crashes = ctx.crashes.clone();
         let task = Runner {
             local: monitor.target.is_local(),
             monitor: monitor.clone(),
@@ -82,7 +96,21 @@ impl MonitorTask {
             ctx,
             judgement: Judgement::default(),
         };
-        let handle = tokio::spawn(task.run(Instant::now() + phase));
+        let name = monitor.name.clone();
+        let first = Instant::now()
+            .checked_add(phase)
+            .unwrap_or_else(Instant::now);
+        // A panic in a check must not end this monitor's watch quietly: it is caught here and
+        // the engine restarts the task.
+        let handle = tokio::spawn(async move {
+            if let Err(panic) = AssertUnwindSafe(task.run(first)).catch_unwind().await {
+                let _ = crashes.send(Crash {
+                    monitor: name,
+                    generation,
+                    message: panic_message(panic.as_ref()),
+                });
+            }
+        });
         MonitorTask {
             monitor,
             generation,
@@ -139,6 +167,9 @@ impl Runner {
             let started = Instant::now();
             let slip = started.saturating_duration_since(next);
             let mark = self.mark();
+            if crate::fault_injection::fire(&format!("monitor:{}", self.monitor.name)) {
+                panic!("injected fault: a check panics (KLAXON_INJECT_PANIC)");
+            }
             let sample = self.prober.check(self.ctx.clock.now()).await;
             drop(permit);
             if self.slept_since(mark) {
@@ -251,6 +282,17 @@ pub fn watch_for_sleep(
             last_mono = mono;
         }
     })
+}
+
+/// A panic's payload in words.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic".to_string()
+    }
 }
 
 #[cfg(test)]

@@ -38,6 +38,16 @@ pub struct Status {
     /// Whether idle sleep is held off while on call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_awake: Option<String>,
+    /// Why history is not being saved right now ("the disk is full"); the alarm works anyway
+    /// and what happened is written once the store works again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_problem: Option<String>,
+    /// Something about the database the user must know (a damaged file moved aside).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_notice: Option<String>,
+    /// Klaxon's own faults since it started (a check task that crashed and was restarted).
+    #[serde(default)]
+    pub faults: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -141,5 +151,13 @@ pub enum Event {
     },
     Sound {
         sound: crate::siren::SoundStatus,
+    },
+    /// The store's health changed (`problem` is `None` when it works again).
+    Store {
+        problem: Option<String>,
+    },
+    /// Something inside Klaxon failed and was dealt with (a check task restarted).
+    Fault {
+        message: String,
     },
 }

@@ -47,7 +47,7 @@ describe("the 24-hour bar", () => {
 
   it("reads the bars again when a monitor changes state, not when only its latency does", () => {
     const monitor = { name: "api", state: "up", last_checked: null, latency_ms: 12, reason: null, target: "" };
-    const status: Status = { monitors: [monitor], incidents: [], blind: false, live: true };
+    const status: Status = { monitors: [monitor], incidents: [], blind: false, live: true, faults: [] };
     const slower = { ...status, monitors: [{ ...monitor, latency_ms: 340 }] };
     const down = { ...status, monitors: [{ ...monitor, state: "down" }] };
     expect(barsKey(slower)).toBe(barsKey(status));

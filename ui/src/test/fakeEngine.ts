@@ -23,7 +23,7 @@ export function incident(id: number, over: Partial<IncidentView> = {}): Incident
 }
 
 export function status(over: Partial<Status> = {}): Status {
-  return { monitors: [], incidents: [], blind: false, live: true, ...over };
+  return { monitors: [], incidents: [], blind: false, live: true, faults: [], ...over };
 }
 
 export function settings(over: Partial<Settings> = {}): Settings {

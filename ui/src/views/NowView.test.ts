@@ -70,4 +70,22 @@ describe("the Now view", () => {
     expect((await screen.findByTestId("paused")).textContent).toContain("paused until you resume it");
     expect(screen.getByTestId("resume")).toBeTruthy();
   });
+
+  it("says when history is not being saved, what was set aside and what crashed, as text", async () => {
+    new FakeEngine({
+      status: () =>
+        status({
+          monitors: [monitor("api")],
+          store_problem: "history is not being saved: the disk is full (3 changes kept in memory, written once it works again)",
+          store_notice: "the database was damaged; it was kept as /data/klaxon.db.damaged-1 and a fresh one was started",
+          faults: ['the checks of "<img src=x>" crashed (boom) and were restarted'],
+        }),
+    });
+    render(App);
+    expect((await screen.findByTestId("store-problem")).textContent).toBe(
+      "history is not being saved: the disk is full (3 changes kept in memory, written once it works again). The alarm still works.",
+    );
+    expect(screen.getByTestId("store-notice").textContent).toContain("klaxon.db.damaged-1");
+    expect(screen.getByTestId("fault").textContent).toBe('the checks of "<img src=x>" crashed (boom) and were restarted');
+  });
 });

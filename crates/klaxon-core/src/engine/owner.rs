@@ -2,6 +2,7 @@
 
 mod alarm;
 mod commands;
+mod faults;
 mod reload;
 
 use std::collections::HashMap;
@@ -17,9 +18,9 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::incident::{Incident, IncidentBook};
 use crate::monitor::{Sample, Verdict};
-use crate::schedule::{self, Context, Directions, MonitorTask, Observation};
+use crate::schedule::{self, Context, Crash, Directions, MonitorTask, Observation};
 use crate::status::{Event, IncidentView, MonitorView, PausedUntil, Status};
-use crate::store::{RAW_WINDOW, Store};
+use crate::store::{RAW_WINDOW, StoreHealth, StoreWriter, Write};
 
 /// How late checks started, in milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -45,7 +46,19 @@ pub(super) struct Owner {
     options: EngineOptions,
     config: Config,
     config_error: Option<String>,
-    store: Store,
+    /// Everything to be written down goes here; it never blocks (see `store::writer`).
+    writer: StoreWriter,
+    store_health: watch::Receiver<StoreHealth>,
+    store_notice: Option<String>,
+    /// The store problem last announced, to notify once per episode.
+    store_problem_shown: Option<String>,
+    /// Klaxon's own faults since start, newest last (bounded).
+    faults: Vec<String>,
+    crashes: mpsc::UnboundedReceiver<Crash>,
+    crashes_tx: mpsc::UnboundedSender<Crash>,
+    /// Recent restarts per monitor, to stop a crash loop.
+    restarts: HashMap<String, Vec<tokio::time::Instant>>,
+    ticks: u64,
     book: IncidentBook,
     order: Vec<String>,
     watched: HashMap<String, Watched>,
@@ -58,6 +71,8 @@ pub(super) struct Owner {
     _config_watch: Option<notify::RecommendedWatcher>,
     pending: Vec<(String, Sample)>,
     paused: Option<(Timestamp, PausedUntil)>,
+    /// When a timed pause ends, by the monotonic clock (wall time is for display only).
+    pause_ends: Option<tokio::time::Instant>,
     /// Since when the witnesses say this machine is offline; recorded as unmonitored time
     /// (cause `offline`) when it ends.
     blind_since: Option<Timestamp>,
@@ -80,7 +95,7 @@ impl Owner {
     pub(super) fn new(
         options: EngineOptions,
         config: Config,
-        store: Store,
+        writer: StoreWriter,
         book: IncidentBook,
         status: watch::Sender<Status>,
         events: broadcast::Sender<Event>,
@@ -89,10 +104,12 @@ impl Owner {
         let (observations_tx, observations) = mpsc::channel(1024);
         let (directions, directions_rx) = watch::channel(Directions::default());
         let (wakes_tx, wakes) = mpsc::channel(8);
+        let (crashes_tx, crashes) = mpsc::unbounded_channel();
         let ctx = Arc::new(reload::context(
             &config,
             observations_tx.clone(),
             directions_rx,
+            crashes_tx.clone(),
             &options,
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
@@ -107,7 +124,15 @@ impl Owner {
                 product: config.product.clone(),
             },
             config_error: None,
-            store,
+            store_health: writer.health(),
+            writer,
+            store_notice: None,
+            store_problem_shown: None,
+            faults: Vec::new(),
+            crashes,
+            crashes_tx,
+            restarts: HashMap::new(),
+            ticks: 0,
             book,
             order: Vec::new(),
             watched: HashMap::new(),
@@ -119,6 +144,7 @@ impl Owner {
             sleep_watch,
             pending: Vec::new(),
             paused: None,
+            pause_ends: None,
             blind_since: None,
             generation: 0,
             slips: Vec::new(),
@@ -153,13 +179,18 @@ impl Owner {
                     self.publish();
                 }
                 Some((slept, woke)) = self.wakes.recv() => self.woke(slept, woke),
+                Some(crash) = self.crashes.recv() => self.crashed(crash),
                 Ok(()) = self.sound.changed() => self.sound_changed(),
+                Ok(()) = self.store_health.changed() => self.store_changed(),
                 _ = tick.tick() => self.tick(),
                 _ = &mut shutdown => break,
             }
         }
         self.flush();
         self.sleep_watch.abort();
+        // The last writes, off the runtime's threads: a locked database may take a while.
+        let writer = self.writer;
+        let _ = tokio::task::spawn_blocking(move || writer.finish()).await;
     }
 
     fn now(&self) -> Timestamp {
@@ -206,47 +237,54 @@ impl Owner {
             tracing::info!(monitor = %obs.monitor, state = obs.verdict.as_str(), reason = %s.reason, "monitor changed");
             let _ = self.events.send(Event::MonitorChanged { monitor: view });
         }
-        let result = match obs.verdict {
+        let incident = match obs.verdict {
             Verdict::Down => self.book.monitor_down(
-                &mut self.store,
+                &mut self.writer,
                 &obs.monitor,
                 failing_since,
                 &obs.sample,
                 now,
             ),
-            Verdict::Up => self.book.monitor_up(&mut self.store, &obs.monitor, now),
-            Verdict::Offline | Verdict::Unknown => Ok(None),
+            Verdict::Up => self.book.monitor_up(&mut self.writer, &obs.monitor, now),
+            Verdict::Offline | Verdict::Unknown => None,
         };
-        self.announce(result.map(|i| i.into_iter().collect()));
+        self.announce(incident.into_iter().collect());
         self.update_blind();
         if changed {
             self.publish();
         }
     }
 
-    fn announce(&mut self, result: Result<Vec<Incident>>) {
-        match result {
-            Ok(changed) => {
-                for incident in &changed {
-                    tracing::warn!(id = incident.id, monitor = %incident.monitor, state = incident.state.as_str(), "incident");
-                    let _ = self.events.send(Event::IncidentChanged {
-                        incident: incident.into(),
-                    });
-                    alarm::notify_incident(incident);
-                }
-                if !changed.is_empty() {
-                    self.publish();
-                }
-            }
-            Err(e) => tracing::error!("recording an incident failed: {e}"),
+    /// Tells everyone about changed incidents; the siren follows in `publish`.
+    fn announce(&mut self, changed: Vec<Incident>) {
+        if changed.is_empty() {
+            return;
+        }
+        // Ring first: the siren starts before anyone is told or anything is logged.
+        self.publish();
+        for incident in &changed {
+            tracing::warn!(id = incident.id, monitor = %incident.monitor, state = incident.state.as_str(), "incident");
+            let _ = self.events.send(Event::IncidentChanged {
+                incident: incident.into(),
+            });
+            alarm::notify_incident(incident);
         }
     }
 
     fn woke(&mut self, slept: Timestamp, woke: Timestamp) {
         tracing::info!(%slept, %woke, "the machine slept; re-checking after a grace period");
-        if let Err(e) = self.store.record_unmonitored(slept, woke, "suspend") {
-            tracing::error!("recording the sleep failed: {e}");
-        }
+        self.writer.send(Write::Unmonitored {
+            from: slept,
+            to: woke,
+            cause: "suspend".into(),
+        });
+        // Snoozes and pauses count the time asleep, which the monotonic clock does not.
+        let asleep = Duration::try_from(woke.duration_since(slept)).unwrap_or_default();
+        let mono = tokio::time::Instant::now();
+        self.book.slept(asleep, mono);
+        self.pause_ends = self
+            .pause_ends
+            .map(|ends| ends.checked_sub(asleep).unwrap_or(mono));
         let _ = self.events.send(Event::Unmonitored {
             from: slept,
             to: woke,
@@ -256,11 +294,14 @@ impl Owner {
 
     fn tick(&mut self) {
         let now = self.now();
-        let result = self.book.tick(&mut self.store, now);
-        self.announce(result);
-        if let Some((_, PausedUntil::Time(until))) = &self.paused
-            && *until <= now
-        {
+        let mono = tokio::time::Instant::now();
+        self.ticks += 1;
+        if self.ticks == 3 && crate::fault_injection::fire("owner") {
+            panic!("injected fault: the owner task panics (KLAXON_INJECT_PANIC=owner)");
+        }
+        let changed = self.book.tick(&mut self.writer, now, mono);
+        self.announce(changed);
+        if self.pause_ends.is_some_and(|ends| ends <= mono) {
             self.resume(now);
         }
         self.flush();
@@ -272,9 +313,7 @@ impl Owner {
             let before = now
                 .checked_sub(jiff::SignedDuration::try_from(RAW_WINDOW).unwrap_or_default())
                 .unwrap_or(now);
-            if let Err(e) = self.store.roll_up(before) {
-                tracing::error!("rolling up old samples failed: {e}");
-            }
+            self.writer.send(Write::RollUp { before });
         }
         self.publish();
     }
@@ -290,9 +329,7 @@ impl Owner {
             return;
         }
         let samples = std::mem::take(&mut self.pending);
-        if let Err(e) = self.store.record_samples(&samples, &states) {
-            tracing::error!("saving samples failed: {e}");
-        }
+        self.writer.send(Write::Samples { samples, states });
     }
 
     /// Makes `config` the running one: starts, restarts and stops only the monitors that changed.
@@ -309,10 +346,12 @@ impl Owner {
                 "Klaxon cannot see",
                 "This machine seems offline: nothing can be checked until it is back.",
             );
-        } else if let Some(since) = self.blind_since.take()
-            && let Err(e) = self.store.record_unmonitored(since, now, "offline")
-        {
-            tracing::error!("recording the offline time failed: {e}");
+        } else if let Some(since) = self.blind_since.take() {
+            self.writer.send(Write::Unmonitored {
+                from: since,
+                to: now,
+                cause: "offline".into(),
+            });
         }
         let _ = self.events.send(Event::Blind { blind });
     }
@@ -338,6 +377,9 @@ impl Owner {
                 .clone()
                 .filter(|_| self.config.alarm.awake_check),
             keep_awake: Some(self.keep_awake.state().to_string()),
+            store_problem: self.store_health.borrow().summary(),
+            store_notice: self.store_notice.clone(),
+            faults: self.faults.clone(),
         }
     }
 

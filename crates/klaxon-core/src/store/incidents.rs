@@ -12,19 +12,20 @@ const COLUMNS: &str =
     acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence";
 
 impl Store {
-    /// Inserts a new incident with its first timeline lines; returns its id.
-    pub fn insert_incident(
-        &mut self,
-        incident: &Incident,
-        timeline: &[TimelineEvent],
-    ) -> Result<i64> {
+    /// Saves an incident (new or changed; its id is chosen by the engine, which is the only
+    /// writer) and the timeline lines that explain the change, in one transaction.
+    pub fn save_incident(&mut self, incident: &Incident, events: &[TimelineEvent]) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
         tx.execute(
-            "INSERT INTO incidents (monitor, state, first_failure_at, opened_at, alarm_started_at,
+            "INSERT INTO incidents (id, monitor, state, first_failure_at, opened_at, alarm_started_at,
                 acknowledged_at, acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (id) DO UPDATE SET state = ?3, alarm_started_at = ?6,
+                acknowledged_at = ?7, acknowledged_via = ?8, snoozed_until = ?9,
+                recovered_at = ?10, resolved_at = ?11",
             params![
+                incident.id,
                 incident.monitor,
                 incident.state.as_str(),
                 ms(incident.first_failure_at),
@@ -40,36 +41,19 @@ impl Store {
             ],
         )
         .map_err(|e| db(&path, e))?;
-        let id = tx.last_insert_rowid();
-        for event in timeline {
-            add_event(&tx, id, event).map_err(|e| db(&path, e))?;
+        for event in events {
+            add_event(&tx, incident.id, event).map_err(|e| db(&path, e))?;
         }
-        tx.commit().map_err(|e| db(&path, e))?;
-        Ok(id)
+        tx.commit().map_err(|e| db(&path, e))
     }
 
-    /// Saves an incident's new state and the timeline line that explains it.
-    pub fn update_incident(&mut self, incident: &Incident, event: &TimelineEvent) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
-        tx.execute(
-            "UPDATE incidents SET state = ?2, alarm_started_at = ?3, acknowledged_at = ?4,
-                acknowledged_via = ?5, snoozed_until = ?6, recovered_at = ?7, resolved_at = ?8
-             WHERE id = ?1",
-            params![
-                incident.id,
-                incident.state.as_str(),
-                incident.alarm_started_at.map(ms),
-                incident.acknowledged_at.map(ms),
-                incident.acknowledged_via,
-                incident.snoozed_until.map(ms),
-                incident.recovered_at.map(ms),
-                incident.resolved_at.map(ms),
-            ],
-        )
-        .map_err(|e| db(&path, e))?;
-        add_event(&tx, incident.id, event).map_err(|e| db(&path, e))?;
-        tx.commit().map_err(|e| db(&path, e))
+    /// The id the next incident gets: one past the highest ever recorded.
+    pub fn next_incident_id(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| db(&self.path, e))
     }
 
     /// Incidents not yet resolved, oldest first.

@@ -9,6 +9,11 @@
 mod history;
 mod incidents;
 mod notes;
+mod recovery;
+mod writer;
+
+pub use recovery::{Opened, open_for_engine};
+pub use writer::{MAX_WAITING_SAMPLES, StoreHealth, StoreWriter, Write, describe};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

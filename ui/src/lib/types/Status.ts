@@ -39,4 +39,17 @@ ack_code?: string | null,
 /**
  * Whether idle sleep is held off while on call.
  */
-keep_awake?: string | null, };
+keep_awake?: string | null, 
+/**
+ * Why history is not being saved right now ("the disk is full"); the alarm works anyway
+ * and what happened is written once the store works again.
+ */
+store_problem?: string | null, 
+/**
+ * Something about the database the user must know (a damaged file moved aside).
+ */
+store_notice?: string | null, 
+/**
+ * Klaxon's own faults since it started (a check task that crashed and was restarted).
+ */
+faults: Array<string>, };

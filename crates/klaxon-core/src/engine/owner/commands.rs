@@ -8,7 +8,6 @@ use jiff::Timestamp;
 use super::Owner;
 use crate::config::Config;
 use crate::engine::{Command, Reply};
-use crate::error::Result;
 use crate::incident::Incident;
 use crate::status::{IncidentView, PausedUntil};
 
@@ -17,7 +16,7 @@ impl Owner {
         let now = self.now();
         match command {
             Command::Status => Reply::Status {
-                status: self.snapshot(),
+                status: Box::new(self.snapshot()),
             },
             Command::Ack {
                 incident,
@@ -33,27 +32,32 @@ impl Owner {
                         message: "type the code shown to prove you are awake".into(),
                     };
                 }
-                let result = self.book.acknowledge(&mut self.store, incident, &via, now);
-                self.incidents_reply(result, "acknowledged", "nothing is ringing")
+                let changed = self.book.acknowledge(&mut self.writer, incident, &via, now);
+                self.incidents_reply(changed, "acknowledged", "nothing is ringing")
             }
             Command::Snooze { minutes } => {
-                let result =
-                    self.book
-                        .snooze(&mut self.store, Duration::from_secs(minutes * 60), now);
+                let length = Duration::from_secs(minutes.saturating_mul(60));
+                let mono = tokio::time::Instant::now();
+                let changed = self.book.snooze(&mut self.writer, length, now, mono);
                 self.incidents_reply(
-                    result,
+                    changed,
                     &format!("snoozed for {minutes} min"),
                     "nothing is ringing",
                 )
             }
             Command::Pause { minutes } => {
-                let until = match minutes {
-                    Some(m) => PausedUntil::Time(
-                        now.checked_add(jiff::SignedDuration::from_mins(m as i64))
+                let length = minutes.map(|m| Duration::from_secs(m.saturating_mul(60)));
+                let until = match length {
+                    Some(length) => PausedUntil::Time(
+                        jiff::SignedDuration::try_from(length)
+                            .ok()
+                            .and_then(|d| now.checked_add(d).ok())
                             .unwrap_or(Timestamp::MAX),
                     ),
                     None => PausedUntil::Resumed,
                 };
+                // The pause ends by the monotonic clock; `until` is for display.
+                self.pause_ends = length.and_then(|l| tokio::time::Instant::now().checked_add(l));
                 let since = self.paused.as_ref().map_or(now, |(since, _)| *since);
                 self.paused = Some((since, until.clone()));
                 self.directions.send_modify(|d| d.paused = true);
@@ -107,26 +111,21 @@ impl Owner {
 
     pub(super) fn incidents_reply(
         &mut self,
-        result: Result<Vec<Incident>>,
+        changed: Vec<Incident>,
         done: &str,
         none: &str,
     ) -> Reply {
-        match result {
-            Ok(changed) if changed.is_empty() => Reply::Incidents {
+        if changed.is_empty() {
+            return Reply::Incidents {
                 message: none.into(),
                 incidents: vec![],
-            },
-            Ok(changed) => {
-                let incidents: Vec<IncidentView> = changed.iter().map(IncidentView::from).collect();
-                self.announce(Ok(changed));
-                Reply::Incidents {
-                    message: done.into(),
-                    incidents,
-                }
-            }
-            Err(e) => Reply::Refused {
-                message: e.to_string(),
-            },
+            };
+        }
+        let incidents: Vec<IncidentView> = changed.iter().map(IncidentView::from).collect();
+        self.announce(changed);
+        Reply::Incidents {
+            message: done.into(),
+            incidents,
         }
     }
 
@@ -134,9 +133,12 @@ impl Owner {
         let Some((since, _)) = self.paused.take() else {
             return false;
         };
-        if let Err(e) = self.store.record_unmonitored(since, now, "paused") {
-            tracing::error!("recording the pause failed: {e}");
-        }
+        self.pause_ends = None;
+        self.writer.send(crate::store::Write::Unmonitored {
+            from: since,
+            to: now,
+            cause: "paused".into(),
+        });
         self.directions.send_modify(|d| d.paused = false);
         for w in self.watched.values_mut() {
             w.view.state = w.verdict.as_str().to_string();

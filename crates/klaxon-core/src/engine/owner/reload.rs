@@ -12,7 +12,9 @@ use crate::engine::{EngineOptions, Reply};
 use crate::judge::Thresholds;
 use crate::monitor::{Monitor, Verdict};
 use crate::probe::Prober;
-use crate::schedule::{self, Context, Directions, MAX_CHECKS_IN_FLIGHT, MonitorTask, Observation};
+use crate::schedule::{
+    self, Context, Crash, Directions, MAX_CHECKS_IN_FLIGHT, MonitorTask, Observation,
+};
 use crate::status::{Event, MonitorView};
 use crate::witness::Witnesses;
 
@@ -25,6 +27,7 @@ impl Owner {
                 &config,
                 self.observations_tx.clone(),
                 self.directions.subscribe(),
+                self.crashes_tx.clone(),
                 &self.options,
             ));
         }
@@ -37,8 +40,8 @@ impl Owner {
             .collect();
         for name in removed {
             self.watched.remove(&name);
-            let result = self.book.monitor_removed(&mut self.store, &name, now);
-            self.announce(result.map(|i| i.into_iter().collect()));
+            let changed = self.book.monitor_removed(&mut self.writer, &name, now);
+            self.announce(changed.into_iter().collect());
         }
         let count = config.monitors.len();
         for (index, monitor) in config.monitors.iter().enumerate() {
@@ -60,9 +63,8 @@ impl Owner {
             let watched = self.start_monitor(monitor, phase);
             self.watched.insert(monitor.name.clone(), watched);
         }
-        if let Err(e) = self.store.retain_monitor_states(&names) {
-            tracing::error!("forgetting removed monitors failed: {e}");
-        }
+        self.writer
+            .send(crate::store::Write::RetainMonitors(names.clone()));
         self.order = names;
         if config.alarm != self.config.alarm {
             self.siren.configure(&config.alarm);
@@ -127,11 +129,13 @@ pub(super) fn context(
     config: &Config,
     observations: mpsc::Sender<Observation>,
     directions: watch::Receiver<Directions>,
+    crashes: mpsc::UnboundedSender<Crash>,
     options: &EngineOptions,
 ) -> Context {
     Context {
         observations,
         directions,
+        crashes,
         in_flight: Arc::new(Semaphore::new(MAX_CHECKS_IN_FLIGHT)),
         witnesses: Arc::new(Witnesses::new(config.judge.witnesses.clone())),
         thresholds: Thresholds {

@@ -1,0 +1,97 @@
+//! The tray app's answer to its own faults. An engine that cannot start is said in a desktop
+//! notification (and on stderr) before the app exits non-zero — never a panic, never a silent
+//! exit. An engine whose task dies while running is said the same way, and the app starts
+//! itself again: the new process waits for this one to be gone, so the single-instance guard
+//! and the data dir's lock are free when it starts.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
+
+use tauri::{AppHandle, Runtime};
+use tokio::sync::watch;
+
+/// The argument a restarted app gets: the pid to wait for, then why it was restarted.
+pub const AFTER_FAULT_ARG: &str = "--after-fault";
+
+/// Exit code for a fault inside Klaxon (sysexits' EX_SOFTWARE).
+const FAULT_EXIT: i32 = 70;
+/// Exit code for an engine that could not start.
+const CANNOT_START_EXIT: i32 = 2;
+
+/// The code the app must end with, set before asking it to exit: the event loop's own exit
+/// code does not carry it through on every platform.
+static EXIT_CODE: AtomicI32 = AtomicI32::new(0);
+
+/// The exit code a fault asked for, or the event loop's.
+pub fn exit_code(event_loop_code: i32) -> i32 {
+    match EXIT_CODE.load(Ordering::SeqCst) {
+        0 => event_loop_code,
+        code => code,
+    }
+}
+
+fn exit<R: Runtime>(app: &AppHandle<R>, code: i32) {
+    EXIT_CODE.store(code, Ordering::SeqCst);
+    app.exit(code);
+}
+
+/// Says why the engine cannot start, then ends the app.
+pub fn cannot_start<R: Runtime>(app: &AppHandle<R>, reason: &str) {
+    let message = format!("{reason}. Nothing is being watched.");
+    eprintln!("klaxon-app: Klaxon cannot start: {message}");
+    tracing::error!("Klaxon cannot start: {message}");
+    klaxon_core::desktop::notify_and_wait("Klaxon cannot start", &message, Duration::from_secs(3));
+    exit(app, CANNOT_START_EXIT);
+}
+
+/// Waits for the engine to fail; then says so, starts a fresh app and ends this one.
+pub fn restart_on_failure<R: Runtime>(
+    app: AppHandle<R>,
+    mut failure: watch::Receiver<Option<String>>,
+) {
+    tauri::async_runtime::spawn(async move {
+        let Ok(reason) = failure.wait_for(Option::is_some).await else {
+            return;
+        };
+        let reason = reason.clone().unwrap_or_default();
+        let message = format!("{reason}. Klaxon is restarting.");
+        tracing::error!("{message}");
+        klaxon_core::desktop::notify_and_wait(
+            "Klaxon had a fault",
+            &message,
+            Duration::from_secs(3),
+        );
+        match std::env::current_exe().and_then(|exe| {
+            std::process::Command::new(exe)
+                .arg(crate::BACKGROUND_ARG)
+                .arg(AFTER_FAULT_ARG)
+                .arg(std::process::id().to_string())
+                .spawn()
+        }) {
+            Ok(_) => {}
+            Err(e) => tracing::error!("cannot start Klaxon again: {e}"),
+        }
+        exit(&app, FAULT_EXIT);
+    });
+}
+
+/// In a restarted app: waits (up to 30 s) for the faulty process to be gone.
+pub fn wait_for_previous(args: &[String]) {
+    let Some(pid) = args
+        .iter()
+        .position(|a| a == AFTER_FAULT_ARG)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|p| p.parse::<u32>().ok())
+    else {
+        return;
+    };
+    let gone = || !std::path::Path::new(&format!("/proc/{pid}")).exists();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    if cfg!(target_os = "linux") {
+        while !gone() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    } else {
+        std::thread::sleep(Duration::from_secs(2));
+    }
+}
