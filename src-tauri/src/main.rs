@@ -19,6 +19,8 @@ fn main() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Every field through `printable`: a server's words cannot forge or paint the log.
+        .fmt_fields(klaxon_core::text::log_fields())
         .init();
     let paths = match klaxon_core::paths::Paths::resolve(None, None) {
         Ok(p) => p,

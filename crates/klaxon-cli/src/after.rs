@@ -1,60 +1,81 @@
 //! `klaxon note` and `klaxon draft`: after the outage, the founder's notes on an incident and
 //! the replies written from them. Both work whether or not an engine is running (the notes are
-//! not engine state; SQLite takes the second writer).
+//! not engine state; SQLite takes the second writer). Neither creates a database: with no
+//! history yet there is no incident to write about.
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use klaxon_core::draft::{self, DraftRequest};
+use klaxon_core::engine::database_path;
 use klaxon_core::notes::{IncidentNotes, SavedDraft};
 use klaxon_core::paths::Paths;
 use klaxon_core::store::Store;
+use klaxon_core::text::printable;
 
-use klaxon_core::engine::database_path;
+use crate::terminal::{errln, outln};
+
+/// The database, opened for writing only when it already exists.
+fn existing_store(paths: &Paths, incident: i64) -> Result<Store> {
+    let path = database_path(&paths.data_dir);
+    let exists = path
+        .try_exists()
+        .map_err(|source| klaxon_core::Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+    if !exists {
+        bail!(
+            "there is no history yet in {} (Klaxon has not recorded anything there), so there is no incident #{incident}",
+            paths.data_dir.display()
+        );
+    }
+    Ok(Store::open(&path)?)
+}
 
 /// Adds what is given to the incident's notes and prints them all.
 pub fn note(paths: &Paths, incident: i64, change: IncidentNotes) -> Result<ExitCode> {
-    let mut store = Store::open(&database_path(&paths.data_dir))?;
+    let mut store = existing_store(paths, incident)?;
     let notes = store.notes(incident)?.merged(change);
     store.set_notes(incident, &notes, jiff::Timestamp::now())?;
     let show = |label: &str, text: &str| {
-        println!("{label:<11} {}", if text.is_empty() { "—" } else { text });
+        let text = if text.is_empty() { "—" } else { text };
+        outln!("{label:<11} {}", printable(text))
     };
-    println!("Notes on incident #{incident}:");
-    show("cause", &notes.cause);
-    show("fix", &notes.fix);
-    show("impact", &notes.impact);
-    show("data loss", &notes.data_loss);
-    show("offer", &notes.offer);
+    outln!("Notes on incident #{incident}:")?;
+    show("cause", &notes.cause)?;
+    show("fix", &notes.fix)?;
+    show("impact", &notes.impact)?;
+    show("data loss", &notes.data_loss)?;
+    show("offer", &notes.offer)?;
     if notes.prevention.is_empty() {
-        show("prevention", "");
+        show("prevention", "")?;
     }
     for item in &notes.prevention {
-        show("prevention", item);
+        show("prevention", item)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints a draft (subject, blank line, body); what is still missing goes to stderr.
 pub fn draft(paths: &Paths, incident: i64, request: DraftRequest, save: bool) -> Result<ExitCode> {
-    let mut store = Store::open(&database_path(&paths.data_dir))?;
+    let mut store = existing_store(paths, incident)?;
     let now = jiff::Timestamp::now();
     let draft = draft::for_incident(&store, &paths.config, incident, &request, now)?;
     for warning in &draft.warnings {
-        eprintln!("klaxon: {warning}");
+        errln!("klaxon: {warning}");
     }
     if !draft.subject.is_empty() {
-        println!("Subject: {}\n", draft.subject);
+        outln!("Subject: {}\n", printable(&draft.subject))?;
     }
-    print!("{}", draft.body);
+    // Multi-line: the terminal's escaping keeps its lines and escapes the rest.
+    crate::terminal::out(&draft.body, false)?;
     if !draft.missing.is_empty() {
-        eprintln!("\nStill missing (marked [add: …] above):");
+        errln!("\nStill missing (marked [add: …] above):");
         for what in &draft.missing {
-            eprintln!("  - {what}");
+            errln!("  - {what}");
         }
-        eprintln!(
-            "Add notes with `klaxon note {incident} --cause … --fix … --prevent … --impact …`."
-        );
+        errln!("Add notes with `klaxon note {incident} --cause … --fix … --prevent … --impact …`.");
     }
     if save {
         let saved = store.save_draft(&SavedDraft {
@@ -68,7 +89,7 @@ pub fn draft(paths: &Paths, incident: i64, request: DraftRequest, save: bool) ->
             body: draft.body,
             saved_at: now,
         })?;
-        eprintln!("Saved as draft #{}.", saved.id);
+        errln!("Saved as draft #{}.", saved.id);
     }
     Ok(ExitCode::SUCCESS)
 }

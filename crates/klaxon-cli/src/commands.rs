@@ -12,16 +12,18 @@ use klaxon_core::siren::Siren;
 use klaxon_core::siren::plan::Plan;
 use klaxon_core::status::{IncidentView, Status};
 use klaxon_core::store::Store;
+use klaxon_core::text::{printable, printable_lines};
 use klaxon_core::{Error, adhoc, clock::SystemClock, control};
 
 use crate::output;
+use crate::terminal::{self, errln, outln};
 
 /// Exit code for "the engine refused" or "nothing to talk to", as opposed to "down" (1).
 const TROUBLE: u8 = 2;
 
 pub async fn run(paths: &Paths) -> Result<ExitCode> {
     if paths.write_starter_if_missing()? {
-        eprintln!(
+        errln!(
             "Wrote a starter config to {}. Add your monitors there.",
             paths.config.display()
         );
@@ -33,7 +35,7 @@ pub async fn run(paths: &Paths) -> Result<ExitCode> {
     })
     .await?;
     let status = engine.status().borrow().clone();
-    eprintln!(
+    errln!(
         "Klaxon is on call: {} monitor{} from {} (data in {}). Ctrl-C stops it.",
         status.monitors.len(),
         if status.monitors.len() == 1 { "" } else { "s" },
@@ -41,7 +43,7 @@ pub async fn run(paths: &Paths) -> Result<ExitCode> {
         paths.data_dir.display()
     );
     if status.monitors.is_empty() {
-        eprintln!(
+        errln!(
             "Nothing is checked until you add a [[monitor]] to {}.",
             paths.config.display()
         );
@@ -66,7 +68,7 @@ pub async fn run(paths: &Paths) -> Result<ExitCode> {
             },
         }
     }
-    eprintln!("Klaxon is stopping; nothing is watched until it runs again.");
+    errln!("Klaxon is stopping; nothing is watched until it runs again.");
     engine.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -98,12 +100,12 @@ pub async fn check(paths: &Paths, target: &str, timeout: &str) -> Result<ExitCod
     };
     let prober = Prober::new(&monitor)?;
     let sample = prober.check(jiff::Timestamp::now()).await;
-    println!(
+    outln!(
         "{}: {} ({})",
         if sample.ok { "up" } else { "down" },
-        sample.reason,
-        monitor.target.describe()
-    );
+        printable(&sample.reason),
+        printable(&monitor.target.describe())
+    )?;
     Ok(if sample.ok {
         ExitCode::SUCCESS
     } else {
@@ -119,9 +121,9 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&status)?);
+        terminal::json(&status)?;
     } else {
-        output::status(&status, jiff::Timestamp::now());
+        output::status(&status, jiff::Timestamp::now())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -129,7 +131,7 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
 /// What the database remembers when no engine runs.
 fn saved_status(paths: &Paths) -> Result<Status> {
     let db = engine::database_path(&paths.data_dir);
-    if !db.exists() {
+    if !database_exists(&db)? {
         return Ok(Status::default());
     }
     let store = Store::open_read_only(&db)?;
@@ -143,6 +145,18 @@ fn saved_status(paths: &Paths) -> Result<Status> {
         monitors,
         incidents,
         ..Status::default()
+    })
+}
+
+/// Whether there is a database yet. A data dir that cannot be looked into is an error, not
+/// an empty history.
+fn database_exists(db: &std::path::Path) -> Result<bool> {
+    db.try_exists().map_err(|source| {
+        Error::Read {
+            path: db.to_path_buf(),
+            source,
+        }
+        .into()
     })
 }
 
@@ -174,7 +188,7 @@ pub async fn simple(paths: &Paths, command: Command) -> Result<ExitCode> {
     let reply = match control::send(&paths.data_dir, &command).await {
         Ok(reply) => reply,
         Err(Error::NotRunning(dir)) => {
-            eprintln!(
+            errln!(
                 "klaxon: no Klaxon is running on {}; start it with `klaxon run`",
                 dir.display()
             );
@@ -183,25 +197,30 @@ pub async fn simple(paths: &Paths, command: Command) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     match reply {
-        Reply::Done { message } => println!("{message}"),
+        Reply::Done { message } => outln!("{}", printable(&message))?,
         Reply::Incidents { message, incidents } => {
-            println!("{message}");
+            outln!("{}", printable(&message))?;
             for i in &incidents {
-                println!("  #{} {} — {}", i.id, i.monitor, i.state);
+                outln!(
+                    "  #{} {} — {}",
+                    i.id,
+                    printable(&i.monitor),
+                    printable(&i.state)
+                )?;
             }
         }
         Reply::Refused { message } => {
-            eprintln!("klaxon: {message}");
+            errln!("klaxon: {}", printable(&message));
             return Ok(ExitCode::from(TROUBLE));
         }
-        other => println!("{}", serde_json::to_string(&other)?),
+        other => terminal::json(&other)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
     let db = engine::database_path(&paths.data_dir);
-    let incidents: Vec<IncidentView> = if db.exists() {
+    let incidents: Vec<IncidentView> = if database_exists(&db)? {
         Store::open_read_only(&db)?
             .incidents()?
             .iter()
@@ -211,9 +230,9 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
         Vec::new()
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&incidents)?);
+        terminal::json(&incidents)?;
     } else {
-        output::history(&incidents);
+        output::history(&incidents)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -224,26 +243,27 @@ pub fn config_check(paths: &Paths) -> Result<ExitCode> {
             // A sound file that cannot play is not fatal (the klaxon plays instead), but it is
             // said here, where the user is looking.
             if let (_, Some(problem)) = klaxon_core::siren::voice_for(&config.alarm.sound) {
-                eprintln!("warning: {problem}");
+                errln!("warning: {}", printable(&problem));
             }
-            println!(
+            outln!(
                 "{} is valid: {} monitor{}",
                 paths.config.display(),
                 config.monitors.len(),
                 if config.monitors.len() == 1 { "" } else { "s" }
-            );
+            )?;
             for m in &config.monitors {
-                println!(
+                outln!(
                     "  {} — {} every {}",
-                    m.name,
-                    m.target.describe(),
+                    printable(&m.name),
+                    printable(&m.target.describe()),
                     output::duration(m.every)
-                );
+                )?;
             }
+            warn_of_passwords(&config);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{}", printable_lines(&e.to_string()));
             Ok(ExitCode::from(1))
         }
     }
@@ -259,13 +279,13 @@ pub async fn alarm_test(paths: &Paths, seconds: u64) -> Result<ExitCode> {
     let mut siren = Siren::start(&alarm, None);
     let mut status = siren.status();
     if let Some(problem) = &status.borrow().file_problem {
-        eprintln!("warning: {problem}");
+        errln!("warning: {}", printable(problem));
     }
-    println!(
+    outln!(
         "Playing the alarm for {} s: the escalation of {} compressed, louder and then harsher.",
         length.as_secs(),
         output::duration(Plan::from_config(&alarm).length())
-    );
+    )?;
     siren.test(length, &alarm);
     let finished = tokio::time::sleep(length);
     tokio::pin!(finished);
@@ -277,7 +297,7 @@ pub async fn alarm_test(paths: &Paths, seconds: u64) -> Result<ExitCode> {
                     break;
                 }
                 if let Some(problem) = status.borrow_and_update().problem.clone() {
-                    eprintln!("{problem}");
+                    errln!("{}", printable(&problem));
                     return Ok(ExitCode::from(TROUBLE));
                 }
             }
@@ -285,8 +305,63 @@ pub async fn alarm_test(paths: &Paths, seconds: u64) -> Result<ExitCode> {
     }
     siren.stop();
     drop(siren); // restores the system volume
-    println!(
+    outln!(
         "Done. If you did not hear it clearly, turn the volume up or pick another sound in [alarm]."
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A password written into a monitor's URL is in the config file in the clear: it is hidden
+/// everywhere Klaxon shows or keeps the URL, but the file itself is the user's to fix.
+fn warn_of_passwords(config: &Config) {
+    use klaxon_core::monitor::{Target, has_clear_password, shown_url, with_written_password};
+    for m in &config.monitors {
+        let Target::Http(http) = &m.target else {
+            continue;
+        };
+        if !has_clear_password(&http.url) {
+            continue;
+        }
+        let secret = suggested_secret_name(&m.name);
+        errln!(
+            "warning: monitor \"{}\": its URL holds a password in the clear ({}). Keep it in the keyring instead: run `klaxon secret set {secret}` and write the URL as {}",
+            printable(&m.name),
+            printable(&shown_url(&http.url)),
+            printable(&with_written_password(
+                &http.url,
+                &format!("{{secret:{secret}}}")
+            ))
+        );
+    }
+}
+
+/// A secret's name from a monitor's name: `API (eu)` → `api-eu-password`.
+fn suggested_secret_name(monitor: &str) -> String {
+    let mut name = String::new();
+    for c in monitor.chars().filter(char::is_ascii) {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+        if name.len() >= 40 {
+            break;
+        }
+    }
+    match name.trim_end_matches('-') {
+        "" => "monitor-password".into(),
+        name => format!("{name}-password"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suggested_secret_name_is_one_the_keyring_accepts() {
+        assert_eq!(suggested_secret_name("API (eu)"), "api-eu-password");
+        assert_eq!(suggested_secret_name("東京"), "monitor-password");
+        assert!(suggested_secret_name(&"x".repeat(500)).len() <= 64);
+    }
 }

@@ -5,6 +5,7 @@ mod after;
 mod commands;
 mod output;
 mod secret;
+mod terminal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,6 +156,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Every field through `printable`: a server's words cannot forge or paint the log.
+        .fmt_fields(klaxon_core::text::log_fields())
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
@@ -164,14 +167,14 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("klaxon: cannot start: {e}");
+            terminal::errln!("klaxon: cannot start: {e}");
             return ExitCode::from(2);
         }
     };
     let paths = match klaxon_core::paths::Paths::resolve(cli.config, cli.data_dir) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("klaxon: {e}");
+            terminal::errln!("klaxon: {e}");
             return ExitCode::from(2);
         }
     };
@@ -241,16 +244,15 @@ fn main() -> ExitCode {
             } => commands::config_check(&paths),
             Command::Config {
                 action: ConfigAction::Path,
-            } => {
-                println!("{}", paths.config.display());
-                Ok(ExitCode::SUCCESS)
-            }
+            } => terminal::outln!("{}", paths.config.display()).map(|()| ExitCode::SUCCESS),
         }
     });
     match result {
         Ok(code) => code,
+        // `klaxon status | head -1`: the reader has what it wanted.
+        Err(e) if terminal::is_closed_stdout(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("klaxon: {e:#}");
+            terminal::errln!("klaxon: {}", terminal::sentence(&e));
             ExitCode::from(2)
         }
     }

@@ -1,29 +1,35 @@
 //! Human-readable output: what a founder reads in a terminal at 2 am. Times are shown in the
-//! system's time zone; the `--json` formats carry RFC 3339 instead.
+//! system's time zone; the `--json` formats carry RFC 3339 instead. Every field that may come
+//! from outside (a monitor's name, a reason, an engine's message) is shown through `printable`:
+//! one field, one line, no escape sequence.
 
 use std::time::Duration;
 
+use anyhow::Result;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use klaxon_core::status::{Event, IncidentView, PausedUntil, Status};
+use klaxon_core::text::{printable, printable_lines};
 
-pub fn status(status: &Status, now: Timestamp) {
+use crate::terminal::outln;
+
+pub fn status(status: &Status, now: Timestamp) -> Result<()> {
     if !status.live {
-        println!("No Klaxon is running: nothing is being watched. Last known state:");
+        outln!("No Klaxon is running: nothing is being watched. Last known state:")?;
     }
     if status.blind {
-        println!("! Klaxon cannot see anything: this machine seems offline (no witness answers).");
+        outln!("! Klaxon cannot see anything: this machine seems offline (no witness answers).")?;
     }
     match &status.paused_until {
-        Some(PausedUntil::Resumed) => println!("Monitoring is paused until `klaxon resume`."),
-        Some(PausedUntil::Time(t)) => println!("Monitoring is paused until {}.", local(*t)),
+        Some(PausedUntil::Resumed) => outln!("Monitoring is paused until `klaxon resume`.")?,
+        Some(PausedUntil::Time(t)) => outln!("Monitoring is paused until {}.", local(*t))?,
         None => {}
     }
     if let Some(problem) = status.sound.as_ref().and_then(|s| s.problem.as_ref()) {
-        println!("! {problem}");
+        outln!("! {}", printable(problem))?;
     }
     if let Some(problem) = status.sound.as_ref().and_then(|s| s.file_problem.as_ref()) {
-        println!("! {problem}");
+        outln!("! {}", printable(problem))?;
     }
     if let Some(problem) = &status.store_problem {
         println!("! {problem}");
@@ -35,20 +41,19 @@ pub fn status(status: &Status, now: Timestamp) {
         println!("! {fault}");
     }
     if let Some(e) = &status.config_error {
-        println!("! The config file has errors; the last good config keeps running:\n{e}");
+        outln!(
+            "! The config file has errors; the last good config keeps running:\n{}",
+            printable_lines(e)
+        )?;
     }
     if status.monitors.is_empty() {
-        println!(
+        outln!(
             "No monitors. Add a [[monitor]] to your klaxon.toml (`klaxon config path` shows where)."
-        );
+        )?;
     }
-    let width = status
-        .monitors
-        .iter()
-        .map(|m| m.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    for m in &status.monitors {
+    let names: Vec<_> = status.monitors.iter().map(|m| printable(&m.name)).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (m, name) in status.monitors.iter().zip(&names) {
         let latency = m.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default();
         let checked = m
             .last_checked
@@ -59,60 +64,60 @@ pub fn status(status: &Status, now: Timestamp) {
         } else {
             ""
         };
-        println!(
-            "  {:<width$}  {:<8} {:>8}  {}  ({}){tls}",
-            m.name,
-            m.state,
+        outln!(
+            "  {name:<width$}  {:<8} {:>8}  {}  ({}){tls}",
+            printable(&m.state),
             latency,
-            m.reason.as_deref().unwrap_or(""),
+            printable(m.reason.as_deref().unwrap_or("")),
             checked
-        );
+        )?;
     }
     if let Some(state) = &status.keep_awake {
-        println!("Keep-awake: {state}.");
+        outln!("Keep-awake: {}.", printable(state))?;
     }
     if !status.incidents.is_empty() {
-        println!("Open incidents:");
+        outln!("Open incidents:")?;
         for i in &status.incidents {
-            println!(
+            outln!(
                 "  #{} {} — {} since {} ({}): {}",
                 i.id,
-                i.monitor,
-                i.state,
+                printable(&i.monitor),
+                printable(&i.state),
                 local(i.opened_at),
                 ago(i.opened_at, now),
-                i.reason
-            );
+                printable(&i.reason)
+            )?;
         }
         if status.incidents.iter().any(|i| i.state == "ringing") {
-            println!(
+            outln!(
                 "Ringing. `klaxon ack` stops it; `klaxon snooze 10` silences it for 10 minutes."
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
-pub fn history(incidents: &[IncidentView]) {
+pub fn history(incidents: &[IncidentView]) -> Result<()> {
     if incidents.is_empty() {
-        println!("No incidents yet.");
-        return;
+        return outln!("No incidents yet.");
     }
     for i in incidents {
         let secs = |s: Option<u64>| {
             s.map(|s| duration(Duration::from_secs(s)))
                 .unwrap_or_else(|| "—".into())
         };
-        println!(
+        outln!(
             "#{} {} — {} — opened {}, acknowledged after {}, recovered after {}: {}",
             i.id,
-            i.monitor,
-            i.state,
+            printable(&i.monitor),
+            printable(&i.state),
             local(i.opened_at),
             secs(i.time_to_acknowledge_s),
             secs(i.time_to_recover_s),
-            i.reason
-        );
+            printable(&i.reason)
+        )?;
     }
+    Ok(())
 }
 
 /// What `klaxon run` adds to the engine's own log: the terminal bell when an incident rings.
@@ -120,7 +125,8 @@ pub fn event(event: &Event) {
     if let Event::IncidentChanged { incident } = event
         && incident.state == "ringing"
     {
-        eprint!("\x07");
+        // The one control character Klaxon means to send; written raw, past the escaping.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), b"\x07");
     }
 }
 

@@ -11,6 +11,10 @@ use klaxon_core::engine::Command;
 use klaxon_core::paths::Paths;
 use klaxon_core::{control, secrets};
 
+use klaxon_core::text::printable;
+
+use crate::terminal::outln;
+
 pub async fn set(paths: &Paths, name: &str) -> Result<ExitCode> {
     let value = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(format!("Value for {name} (not shown): "))
@@ -23,14 +27,14 @@ pub async fn set(paths: &Paths, name: &str) -> Result<ExitCode> {
         text.trim_end_matches(['\r', '\n']).to_string()
     };
     secrets::set(name, &value)?;
-    println!("Stored the secret {name} in the keyring.");
+    outln!("Stored the secret {name} in the keyring.")?;
     restart_checks(paths).await;
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn delete(paths: &Paths, name: &str) -> Result<ExitCode> {
     secrets::delete(name)?;
-    println!("Removed the secret {name} from the keyring.");
+    outln!("Removed the secret {name} from the keyring.")?;
     restart_checks(paths).await;
     Ok(ExitCode::SUCCESS)
 }
@@ -40,7 +44,7 @@ pub fn list(paths: &Paths) -> Result<ExitCode> {
     let text = ConfigDocument::read(&paths.config)?.text();
     let names = secrets::references(&text);
     if names.is_empty() {
-        println!("{} refers to no secrets.", paths.config.display());
+        outln!("{} refers to no secrets.", paths.config.display())?;
     }
     for name in names {
         let state = match secrets::is_set(&name) {
@@ -48,7 +52,7 @@ pub fn list(paths: &Paths) -> Result<ExitCode> {
             Ok(false) => "not set".to_string(),
             Err(e) => e.to_string(),
         };
-        println!("{name}: {state}");
+        outln!("{}: {}", printable(&name), printable(&state))?;
     }
     Ok(ExitCode::SUCCESS)
 }

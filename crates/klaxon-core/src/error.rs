@@ -50,7 +50,7 @@ pub enum Error {
     #[error("no Klaxon engine is running on the data dir {0}")]
     NotRunning(PathBuf),
 
-    #[error("the control socket {path} failed: {source}")]
+    #[error("the control socket {path} failed: {}", socket_problem(path, source))]
     Control {
         path: PathBuf,
         source: std::io::Error,
@@ -76,3 +76,23 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The longest path a Unix socket can have, in bytes: `sun_path` holds 108 bytes on Linux
+/// (104 on macOS and the BSDs), the last one for the terminating NUL.
+#[cfg(target_os = "linux")]
+pub const SOCKET_PATH_MAX: usize = 107;
+#[cfg(not(target_os = "linux"))]
+pub const SOCKET_PATH_MAX: usize = 103;
+
+/// What went wrong with the control socket, in words. A path too long for a socket gets its own
+/// sentence: the system's "invalid argument" would send the user looking everywhere else.
+fn socket_problem(path: &std::path::Path, source: &std::io::Error) -> String {
+    let length = path.as_os_str().len();
+    if cfg!(unix) && length > SOCKET_PATH_MAX {
+        format!(
+            "its path is {length} bytes long, and a socket's path can be at most {SOCKET_PATH_MAX} bytes on this system; choose a data dir with a shorter path (--data-dir or KLAXON_DATA_DIR)"
+        )
+    } else {
+        source.to_string()
+    }
+}

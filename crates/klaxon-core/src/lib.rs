@@ -25,4 +25,5 @@ pub mod secrets;
 pub mod siren;
 pub mod status;
 pub mod store;
+pub mod text;
 pub mod witness;

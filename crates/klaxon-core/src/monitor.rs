@@ -12,9 +12,18 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+/// The longest monitor name, in bytes: a name is shown on every line of `status` and in the
+/// tray menu, so it is a label, not a paragraph.
+pub const NAME_MAX_BYTES: usize = 100;
+
+/// How a password in a URL is shown: never the password itself.
+pub const HIDDEN_PASSWORD: &str = "•••";
+
 /// One thing Klaxon watches, with how often and how patiently.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monitor {
+    /// At most [`NAME_MAX_BYTES`]; may hold any character, so it is shown through
+    /// [`crate::text::printable`].
     pub name: String,
     pub target: Target,
     pub every: Duration,
@@ -153,9 +162,11 @@ impl Target {
     }
 
     /// A short human description: the URL, `host:port`, `dns example.com A`, `tls host:443`.
+    /// A password in the URL is hidden ([`shown_url`]): this is what `status`, `config check`
+    /// and the database get.
     pub fn describe(&self) -> String {
         match self {
-            Target::Http(h) => h.url.to_string(),
+            Target::Http(h) => shown_url(&h.url),
             Target::Tcp(t) => format!("tcp {}:{}", t.host, t.port),
             Target::Dns(d) => format!("dns {} {:?}", d.name, d.record).to_uppercase(),
             Target::Tls(t) => format!("tls {}:{}", t.host, t.port),
@@ -165,6 +176,44 @@ impl Target {
     /// Whether the user switched certificate verification off for this monitor.
     pub fn tls_verification_off(&self) -> bool {
         matches!(self, Target::Http(h) if !h.verify_tls)
+    }
+}
+
+/// The URL as it may be shown or stored: a password in it is replaced by
+/// [`HIDDEN_PASSWORD`] (`https://admin:•••@host/`), unless it is a `{secret:NAME}` reference,
+/// which names the secret and not its value. The probe uses the real URL.
+pub fn shown_url(url: &Url) -> String {
+    match secret_reference(url) {
+        Some(reference) => with_written_password(url, &reference),
+        None if url.password().is_some() => with_written_password(url, HIDDEN_PASSWORD),
+        None => url.to_string(),
+    }
+}
+
+/// Whether the URL holds a password written out, rather than a `{secret:NAME}` reference.
+pub fn has_clear_password(url: &Url) -> bool {
+    url.password().is_some() && secret_reference(url).is_none()
+}
+
+/// The URL's password when it is a `{secret:NAME}` reference.
+fn secret_reference(url: &Url) -> Option<String> {
+    let password = percent_encoding::percent_decode_str(url.password()?)
+        .decode_utf8()
+        .ok()?;
+    crate::secrets::is_reference(&password).then(|| password.into_owned())
+}
+
+/// `url` as a person would write it with `password` (not percent-encoded) in place of its
+/// password: for showing, and for suggesting a `{secret:NAME}` instead.
+pub fn with_written_password(url: &Url, password: &str) -> String {
+    let mut bare = url.clone();
+    // Both only fail for URLs that cannot have a user, and these have one.
+    let _ = bare.set_password(None);
+    let _ = bare.set_username("");
+    let text = bare.to_string();
+    match text.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}:{password}@{rest}", url.username()),
+        None => text,
     }
 }
 
@@ -253,6 +302,28 @@ mod tests {
         for host in ["10.231.0.2", "example.com", "localhost.example.com", "::2"] {
             assert!(!host_is_loopback(host), "{host} should not be loopback");
         }
+    }
+
+    #[test]
+    fn a_password_in_a_url_is_never_shown() {
+        let url = Url::parse("https://admin:hunter2@example.com:8443/health?x=1").unwrap();
+        assert_eq!(
+            shown_url(&url),
+            "https://admin:•••@example.com:8443/health?x=1"
+        );
+        let url = Url::parse("https://:p%40ss@example.com/").unwrap();
+        assert_eq!(shown_url(&url), "https://:•••@example.com/");
+        let url = Url::parse("https://admin@example.com/").unwrap();
+        assert_eq!(shown_url(&url), "https://admin@example.com/");
+    }
+
+    #[test]
+    fn a_secret_reference_in_a_url_is_shown_as_written() {
+        let url = Url::parse("https://admin:{secret:api-pass}@example.com/").unwrap();
+        assert_eq!(
+            shown_url(&url),
+            "https://admin:{secret:api-pass}@example.com/"
+        );
     }
 
     #[test]

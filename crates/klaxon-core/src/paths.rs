@@ -34,7 +34,13 @@ impl Paths {
 
     /// Writes the commented starter config if there is none yet. Returns true if it did.
     pub fn write_starter_if_missing(&self) -> Result<bool> {
-        if self.config.exists() {
+        // `exists()` would say "no" for a file it cannot look at, and the starter would then
+        // fail to be written over it: a reading problem reported as a writing one.
+        let exists = self.config.try_exists().map_err(|source| Error::Read {
+            path: self.config.clone(),
+            source,
+        })?;
+        if exists {
             return Ok(false);
         }
         if let Some(dir) = self.config.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -65,6 +65,13 @@ pub fn references(text: &str) -> Vec<String> {
     names
 }
 
+/// Whether `text` is exactly one `{secret:NAME}` reference.
+pub fn is_reference(text: &str) -> bool {
+    text.strip_prefix(OPEN)
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|name| !name.contains('}'))
+}
+
 /// `text` with every `{secret:NAME}` replaced by the secret's value. Text without a reference
 /// never touches the keyring.
 pub fn resolve(text: &str) -> Result<String> {

@@ -60,12 +60,47 @@ impl reqwest::dns::Resolve for SystemResolver {
 
 pub(crate) struct HttpProbe {
     client: reqwest::Client,
+    /// The monitor's URL without its user and password: those travel only in `credentials`,
+    /// so no error message built from the URL can carry the password.
     url: Url,
+    credentials: Option<Credentials>,
     method: Method,
     headers: HeaderMap,
     body: Option<String>,
     expect: HttpExpect,
     max_body_bytes: usize,
+}
+
+/// Basic-auth credentials from the URL's userinfo (`https://admin:PASSWORD@host/`), decoded,
+/// with a `{secret:NAME}` password read from the keyring.
+struct Credentials {
+    user: String,
+    password: Option<String>,
+}
+
+/// Takes the user and password out of `url`.
+fn split_credentials(url: &Url) -> Result<(Url, Option<Credentials>)> {
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok((url.clone(), None));
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let password = match url.password() {
+        Some(password) => Some(crate::secrets::resolve(&decode(password))?),
+        None => None,
+    };
+    let credentials = Credentials {
+        user: decode(url.username()),
+        password,
+    };
+    let mut bare = url.clone();
+    // Both only fail for URLs that cannot carry a user, and this one does.
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    Ok((bare, Some(credentials)))
 }
 
 /// What the exchange got to before it ended, kept outside the timed future so that a timeout
@@ -133,9 +168,11 @@ impl HttpProbe {
         let client = builder
             .build()
             .map_err(|e| setup(format!("cannot build the HTTP client: {e}")))?;
+        let (url, credentials) = split_credentials(&check.url)?;
         Ok(HttpProbe {
             client,
-            url: check.url.clone(),
+            url,
+            credentials,
             method,
             headers,
             body: check.body.clone(),
@@ -180,6 +217,10 @@ impl HttpProbe {
             .headers(self.headers.clone());
         if let Some(body) = &self.body {
             request = request.body(body.clone());
+        }
+        if let Some(c) = &self.credentials {
+            // Marked sensitive by reqwest, and dropped by it on a redirect to another host.
+            request = request.basic_auth(&c.user, c.password.as_ref());
         }
         let mut response = match request.send().await {
             Ok(response) => response,
@@ -381,6 +422,18 @@ mod tests {
         let err = check_json(br#"{"status":"degraded"}"#, "status", &json!("ok")).unwrap_err();
         assert_eq!(err, r#"JSON field status was "degraded", expected "ok""#);
         assert!(check_json(br#"{"n":1.0}"#, "n", &json!(1)).is_ok());
+    }
+
+    #[test]
+    fn credentials_leave_the_url_and_keep_their_characters() {
+        let url = Url::parse("https://ad%20min:p%40ss:w@example.com/x").unwrap();
+        let (bare, credentials) = split_credentials(&url).unwrap();
+        assert_eq!(bare.as_str(), "https://example.com/x");
+        let credentials = credentials.unwrap();
+        assert_eq!(credentials.user, "ad min");
+        assert_eq!(credentials.password.as_deref(), Some("p@ss:w"));
+        let (_, none) = split_credentials(&Url::parse("https://example.com/").unwrap()).unwrap();
+        assert!(none.is_none());
     }
 
     #[test]

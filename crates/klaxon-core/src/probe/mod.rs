@@ -21,6 +21,7 @@ use jiff::Timestamp;
 
 use crate::error::Result;
 use crate::monitor::{Evidence, Monitor, Sample, Target};
+use crate::text;
 
 /// What a monitor needs to check its target, prepared once (HTTP client, TLS roots, resolver)
 /// and used for every check.
@@ -79,19 +80,47 @@ pub async fn tcp_reachable(addr: &str, timeout: Duration) -> bool {
     )
 }
 
+/// The most of a reason a sample keeps, in bytes: a sentence, even when it quotes a server.
+pub const REASON_MAX_BYTES: usize = 512;
+/// The most of the body excerpt a sample keeps, in bytes (the excerpt is also cut to a few
+/// hundred characters; this bounds it whatever the characters are).
+pub const EXCERPT_MAX_BYTES: usize = 2 * 1024;
+/// The most of one DNS record, or of the remote address, a sample keeps, in bytes.
+pub const RECORD_MAX_BYTES: usize = 512;
+/// How many DNS records a sample keeps; the rest are counted in a last entry.
+pub const RECORDS_KEPT: usize = 32;
+
 /// A sample with the fields every probe fills the same way.
+///
+/// Every string here may quote the outside world (a body, a record, a certificate's names, a
+/// library's error), and every sample is stored: this is where each is bounded, once for all
+/// probes. The text is kept as it came otherwise; escaping is for whoever shows it.
 fn sample(
     ok: bool,
     at: Timestamp,
     latency: Duration,
     reason: String,
-    evidence: Evidence,
+    mut evidence: Evidence,
 ) -> Sample {
+    evidence.body_excerpt = evidence
+        .body_excerpt
+        .map(|e| text::bound(e, EXCERPT_MAX_BYTES));
+    evidence.remote = evidence.remote.map(|r| text::bound(r, RECORD_MAX_BYTES));
+    if evidence.records.len() > RECORDS_KEPT {
+        let more = evidence.records.len() - (RECORDS_KEPT - 1);
+        evidence.records.truncate(RECORDS_KEPT - 1);
+        evidence
+            .records
+            .push(format!("{} and {more} more", text::CUT_MARKER));
+    }
+    for record in &mut evidence.records {
+        *record = text::bound(std::mem::take(record), RECORD_MAX_BYTES);
+    }
     Sample {
         ok,
         at,
         latency,
-        reason,
+        reason: text::bound(reason, REASON_MAX_BYTES),
         evidence,
     }
 }
@@ -292,6 +321,30 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(500), "500 bytes");
         assert_eq!(human_size(3 << 30), "3 GiB");
+    }
+
+    #[test]
+    fn whatever_a_server_sends_a_sample_keeps_a_bounded_amount() {
+        let evidence = Evidence {
+            body_excerpt: Some("b".repeat(1 << 20)),
+            remote: Some("r".repeat(10_000)),
+            records: vec!["t".repeat(70_000); 1000],
+            ..Evidence::default()
+        };
+        let huge = "é".repeat(100_000);
+        let s = sample(false, Timestamp::now(), Duration::ZERO, huge, evidence);
+        assert!(s.reason.len() <= REASON_MAX_BYTES);
+        assert!(s.reason.ends_with(crate::text::CUT_MARKER));
+        assert!(s.evidence.body_excerpt.unwrap().len() <= EXCERPT_MAX_BYTES);
+        assert!(s.evidence.remote.unwrap().len() <= RECORD_MAX_BYTES);
+        assert_eq!(s.evidence.records.len(), RECORDS_KEPT);
+        assert!(
+            s.evidence
+                .records
+                .iter()
+                .all(|r| r.len() <= RECORD_MAX_BYTES)
+        );
+        assert_eq!(s.evidence.records.last().unwrap(), "… and 969 more");
     }
 
     #[test]
