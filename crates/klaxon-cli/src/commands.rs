@@ -91,17 +91,14 @@ pub async fn check(paths: &Paths, target: &str, timeout: &str) -> Result<ExitCod
     };
     let prober = Prober::new(&monitor)?;
     let sample = prober.check(jiff::Timestamp::now()).await;
-    println!(
-        "{}: {} ({})",
-        if sample.ok { "up" } else { "down" },
-        sample.reason,
-        monitor.target.describe()
-    );
-    Ok(if sample.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    // A check this machine could not make says nothing about the target: not "down".
+    let (word, code) = match (sample.ok, sample.local_fault) {
+        (true, _) => ("up", ExitCode::SUCCESS),
+        (false, Some(_)) => ("unknown", ExitCode::from(TROUBLE)),
+        (false, None) => ("down", ExitCode::from(1)),
+    };
+    println!("{word}: {} ({})", sample.reason, monitor.target.describe());
+    Ok(code)
 }
 
 pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {

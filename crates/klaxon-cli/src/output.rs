@@ -25,6 +25,9 @@ pub fn status(status: &Status, now: Timestamp) {
     if let Some(problem) = status.sound.as_ref().and_then(|s| s.file_problem.as_ref()) {
         println!("! {problem}");
     }
+    if let Some(fault) = &status.local_fault {
+        println!("! {fault}");
+    }
     if let Some(e) = &status.config_error {
         println!("! The config file has errors; the last good config keeps running:\n{e}");
     }

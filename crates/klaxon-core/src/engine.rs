@@ -65,6 +65,8 @@ pub enum Command {
 }
 
 /// The engine's answer.
+// One reply per command, moved once: the size of the `Status` variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "reply", rename_all = "snake_case")]
 pub enum Reply {
