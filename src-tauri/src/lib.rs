@@ -75,6 +75,7 @@ pub fn build<R: Runtime>(
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            klaxon_core::open_files::raise_limit();
             let options = EngineOptions {
                 config_path: paths.config.clone(),
                 data_dir: paths.data_dir.clone(),

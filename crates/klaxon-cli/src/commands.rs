@@ -20,6 +20,7 @@ use crate::output;
 const TROUBLE: u8 = 2;
 
 pub async fn run(paths: &Paths) -> Result<ExitCode> {
+    klaxon_core::open_files::raise_limit();
     if paths.write_starter_if_missing()? {
         eprintln!(
             "Wrote a starter config to {}. Add your monitors there.",
