@@ -135,8 +135,11 @@ fn under_a_permissive_umask_the_data_dir_is_0700_and_every_file_in_it_0600() {
         child: run.spawn().unwrap(),
         log: home.dir.path().join("unused.log"),
     };
-    home.wait_status("API up", |s| state_of(s, "API") == Some("up"));
     let data = home.data();
+    wait_for(Duration::from_secs(20), || {
+        data.join("klaxon.sock").exists().then_some(())
+    });
+    home.wait_status("API up", |s| state_of(s, "API") == Some("up"));
     let expected = [
         "klaxon.db",
         "klaxon.db-wal",

@@ -117,10 +117,16 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether the database holds anything yet. An engine creates it empty (0600, before SQLite
+/// opens it) a moment before writing its tables: empty means no history, not an error.
+fn has_history(db: &std::path::Path) -> bool {
+    std::fs::metadata(db).is_ok_and(|m| m.len() > 0)
+}
+
 /// What the database remembers when no engine runs.
 fn saved_status(paths: &Paths) -> Result<Status> {
     let db = engine::database_path(&paths.data_dir);
-    if !db.exists() {
+    if !has_history(&db) {
         return Ok(Status::default());
     }
     let store = Store::open_read_only(&db)?;
@@ -192,7 +198,7 @@ pub async fn simple(paths: &Paths, command: Command) -> Result<ExitCode> {
 
 pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
     let db = engine::database_path(&paths.data_dir);
-    let incidents: Vec<IncidentView> = if db.exists() {
+    let incidents: Vec<IncidentView> = if has_history(&db) {
         Store::open_read_only(&db)?
             .incidents()?
             .iter()
