@@ -76,6 +76,7 @@ pub fn build<R: Runtime>(
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            klaxon_core::open_files::raise_limit();
             // Nothing in here may return an error: Tauri panics on a failed set-up, and a tray
             // app started at login that dies with no icon leaves a founder believing he is
             // covered. What cannot start is said in a notification, and the app exits non-zero.

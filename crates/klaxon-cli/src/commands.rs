@@ -22,6 +22,7 @@ use crate::terminal::{self, errln, outln};
 const TROUBLE: u8 = 2;
 
 pub async fn run(paths: &Paths) -> Result<ExitCode> {
+    klaxon_core::open_files::raise_limit();
     if paths.write_starter_if_missing()? {
         errln!(
             "Wrote a starter config to {}. Add your monitors there.",
@@ -100,17 +101,18 @@ pub async fn check(paths: &Paths, target: &str, timeout: &str) -> Result<ExitCod
     };
     let prober = Prober::new(&monitor)?;
     let sample = prober.check(jiff::Timestamp::now()).await;
+    // A check this machine could not make says nothing about the target: not "down".
+    let (word, code) = match (sample.ok, sample.local_fault) {
+        (true, _) => ("up", ExitCode::SUCCESS),
+        (false, Some(_)) => ("unknown", ExitCode::from(TROUBLE)),
+        (false, None) => ("down", ExitCode::from(1)),
+    };
     outln!(
-        "{}: {} ({})",
-        if sample.ok { "up" } else { "down" },
+        "{word}: {} ({})",
         printable(&sample.reason),
         printable(&monitor.target.describe())
     )?;
-    Ok(if sample.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }
 
 pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
@@ -128,10 +130,16 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether the database holds anything yet. An engine creates it empty (0600, before SQLite
+/// opens it) a moment before writing its tables: empty means no history, not an error.
+fn has_history(db: &std::path::Path) -> bool {
+    std::fs::metadata(db).is_ok_and(|m| m.len() > 0)
+}
+
 /// What the database remembers when no engine runs.
 fn saved_status(paths: &Paths) -> Result<Status> {
     let db = engine::database_path(&paths.data_dir);
-    if !database_exists(&db)? {
+    if !database_exists(&db)? || !has_history(&db) {
         return Ok(Status::default());
     }
     let store = Store::open_read_only(&db)?;
@@ -220,7 +228,7 @@ pub async fn simple(paths: &Paths, command: Command) -> Result<ExitCode> {
 
 pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
     let db = engine::database_path(&paths.data_dir);
-    let incidents: Vec<IncidentView> = if database_exists(&db)? {
+    let incidents: Vec<IncidentView> = if database_exists(&db)? && has_history(&db) {
         Store::open_read_only(&db)?
             .incidents()?
             .iter()

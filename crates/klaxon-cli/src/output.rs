@@ -32,13 +32,16 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
         outln!("! {}", printable(problem))?;
     }
     if let Some(problem) = &status.store_problem {
-        println!("! {problem}");
+        outln!("! {}", printable(problem))?;
     }
     if let Some(notice) = &status.store_notice {
-        println!("! {notice}");
+        outln!("! {}", printable(notice))?;
+    }
+    if let Some(fault) = &status.local_fault {
+        outln!("! {}", printable(fault))?;
     }
     for fault in &status.faults {
-        println!("! {fault}");
+        outln!("! {}", printable(fault))?;
     }
     if let Some(e) = &status.config_error {
         outln!(

@@ -172,6 +172,7 @@ fn sample(at_ms: i64, ok: bool, latency_ms: u64) -> Sample {
             "HTTP 502 Bad Gateway".into()
         },
         evidence: Evidence::default(),
+        local_fault: None,
     }
 }
 

@@ -2,11 +2,25 @@
 //! sends is a [`Command`]; each line the engine answers is a [`Reply`]. The tray app and
 //! `klaxon run` both serve it, and the CLI's one-shot commands talk to whichever runs.
 //!
-//! Only the data dir's owner can reach the socket (it lives in a directory created for this
-//! user), and the engine holds the data dir's lock, so a socket file found at start-up is a
-//! leftover from a crash and is replaced.
+//! Only this user may talk to it, checked three ways: the socket lives in the data dir, which
+//! is this user's alone (see [`crate::data_dir`]), and is bound 0600; the server refuses a peer
+//! whose user id is not its own; and the client ([`send`]) refuses a socket file owned by, or a
+//! server running as, another user, so nobody can answer `klaxon status` with a fake "all good".
+//! The engine holds the data dir's lock, so a socket file found at start-up is a leftover from
+//! a crash and is replaced.
+//!
+//! Clients cannot starve the engine: at most [`MAX_CLIENTS`] are connected at once (a newcomer
+//! takes the slot of the longest-idle one, see `clients`), each must send a complete line
+//! within [`IDLE_TIMEOUT`], and a line is at most [`MAX_LINE`] bytes. Without these, a few
+//! hundred idle connections use up the process's file handles and every check fails for want
+//! of a socket.
+
+mod clients;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
@@ -17,9 +31,31 @@ use tokio::task::JoinHandle;
 
 use crate::engine::{Command, Envelope, Reply};
 use crate::error::{Error, Result};
+use clients::{Clients, Seat};
 
-/// A request line longer than this is not a command.
-const MAX_LINE: u64 = 64 * 1024;
+/// Clients served at once. The CLI and the app hold a connection for one command; 32 is far
+/// more than a person makes, and far fewer file handles than the checks need.
+pub const MAX_CLIENTS: usize = 32;
+/// A client that has not sent a complete line for this long is disconnected.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request line longer than this (in bytes, without its newline) is not a command.
+pub const MAX_LINE: usize = 64 * 1024;
+/// How long a refusal line may take to write before the connection is simply closed.
+const REFUSAL_WRITE: Duration = Duration::from_millis(200);
+
+/// How the server bounds its clients; tests use smaller ones.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    clients: usize,
+    idle: Duration,
+    line: usize,
+}
+
+const LIMITS: Limits = Limits {
+    clients: MAX_CLIENTS,
+    idle: IDLE_TIMEOUT,
+    line: MAX_LINE,
+};
 
 /// Serves the socket until dropped.
 pub struct ControlServer {
@@ -36,6 +72,14 @@ impl Drop for ControlServer {
 
 impl ControlServer {
     pub(crate) fn start(path: &Path, commands: mpsc::Sender<Envelope>) -> Result<ControlServer> {
+        ControlServer::start_with(path, commands, LIMITS)
+    }
+
+    fn start_with(
+        path: &Path,
+        commands: mpsc::Sender<Envelope>,
+        limits: Limits,
+    ) -> Result<ControlServer> {
         let control = |source| Error::Control {
             path: path.to_path_buf(),
             source,
@@ -43,11 +87,16 @@ impl ControlServer {
         // A leftover from a crashed engine: the data dir's lock says nobody else serves it.
         let _ = std::fs::remove_file(path);
         let name = path.to_fs_name::<GenericFilePath>().map_err(control)?;
-        let listener = ListenerOptions::new()
-            .name(name)
-            .create_tokio()
-            .map_err(control)?;
-        let task = tokio::spawn(serve(listener, commands));
+        let options = ListenerOptions::new().name(name);
+        // Bound 0600 whatever the umask (interprocess sets the mode before bind, so there is no
+        // moment when the socket is open to others).
+        #[cfg(unix)]
+        let options = {
+            use interprocess::os::unix::local_socket::ListenerOptionsExt;
+            options.mode(0o600)
+        };
+        let listener = options.create_tokio().map_err(control)?;
+        let task = tokio::spawn(serve(listener, commands, limits));
         Ok(ControlServer {
             task,
             path: path.to_path_buf(),
@@ -55,13 +104,25 @@ impl ControlServer {
     }
 }
 
-async fn serve(listener: Listener, commands: mpsc::Sender<Envelope>) {
-    loop {
+async fn serve(listener: Listener, commands: mpsc::Sender<Envelope>, limits: Limits) {
+    let clients = Arc::new(Clients::new(limits.clients));
+    for id in 0u64.. {
         match listener.accept().await {
-            Ok(conn) => {
-                tokio::spawn(answer(conn, commands.clone()));
-            }
+            Ok(conn) => match clients.seat(id).await {
+                Some(seat) => {
+                    tokio::spawn(answer(conn, seat, commands.clone(), limits));
+                }
+                // Refused here, not queued: a queued connection still holds a file handle.
+                None => {
+                    let message = format!(
+                        "too many clients are busy with this engine ({}); try again in a moment",
+                        limits.clients
+                    );
+                    refuse(&conn, message).await;
+                }
+            },
             Err(e) => {
+                // Out of file handles, most likely: wait for some to be given back.
                 tracing::warn!("control socket: accepting a client failed: {e}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -69,11 +130,63 @@ async fn serve(listener: Listener, commands: mpsc::Sender<Envelope>) {
     }
 }
 
-async fn answer(conn: Stream, commands: mpsc::Sender<Envelope>) {
+/// Tells the client why it is being closed, if it can be said at once.
+async fn refuse(conn: &Stream, message: String) {
+    let mut write = conn;
+    let line = reply_line(&Reply::Refused { message });
+    let _ = tokio::time::timeout(REFUSAL_WRITE, write.write_all(line.as_bytes())).await;
+}
+
+fn reply_line(reply: &Reply) -> String {
+    let mut out = serde_json::to_string(reply).unwrap_or_else(|_| "{}".into());
+    out.push('\n');
+    out
+}
+
+async fn answer(conn: Stream, seat: Seat, commands: mpsc::Sender<Envelope>, limits: Limits) {
+    if let Err(message) = peer_is_me(&conn) {
+        tracing::warn!("control socket: {message}");
+        refuse(&conn, message).await;
+        return;
+    }
     let mut write = &conn;
-    let mut lines = BufReader::new((&conn).take(MAX_LINE)).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        let reply = match serde_json::from_str::<Command>(&line) {
+    let mut reader = BufReader::new(&conn);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        // One more byte than a line may hold, so an overlong line is seen as one.
+        let mut limited = (&mut reader).take(limits.line as u64 + 1);
+        let read = limited.read_until(b'\n', &mut line);
+        seat.idle();
+        let read = tokio::select! {
+            read = tokio::time::timeout(limits.idle, read) => read,
+            _ = seat.evicted.notified() => {
+                refuse(&conn, "closed to make room for another client".into()).await;
+                return;
+            }
+        };
+        seat.busy();
+        match read {
+            Ok(Ok(0)) | Ok(Err(_)) => return,
+            Ok(Ok(_)) => {}
+            Err(_) => {
+                let message = format!(
+                    "no complete command within {} s; closing",
+                    limits.idle.as_secs_f64()
+                );
+                refuse(&conn, message).await;
+                return;
+            }
+        }
+        if line.last() != Some(&b'\n') && line.len() > limits.line {
+            let message = format!("a command is at most {} bytes long; closing", limits.line);
+            refuse(&conn, message).await;
+            return;
+        }
+        let reply = match std::str::from_utf8(&line)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str::<Command>(text).map_err(|e| e.to_string()))
+        {
             Ok(command) => {
                 let (tx, rx) = oneshot::channel();
                 if commands.send((command, tx)).await.is_err() {
@@ -87,13 +200,36 @@ async fn answer(conn: Stream, commands: mpsc::Sender<Envelope>) {
                 message: format!("not a command: {e}"),
             },
         };
-        let mut out = serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into());
-        out.push('\n');
-        if write.write_all(out.as_bytes()).await.is_err() {
-            return;
+        let out = reply_line(&reply);
+        // A client that does not read its answers holds a slot no longer than an idle one.
+        match tokio::time::timeout(limits.idle, write.write_all(out.as_bytes())).await {
+            Ok(Ok(())) => {}
+            _ => return,
         }
     }
 }
+
+/// The peer must run as this user: the socket's mode should already see to it, and this holds
+/// even if the data dir's permissions were loosened after the engine started.
+#[cfg(unix)]
+fn peer_is_me(conn: &Stream) -> std::result::Result<(), String> {
+    let me = crate::data_dir::my_uid();
+    match conn.peer_creds().map(|c| c.euid()) {
+        Ok(Some(uid)) if uid == me => Ok(()),
+        Ok(Some(uid)) => Err(format!(
+            "this engine belongs to user id {me}; a connection from user id {uid} is refused"
+        )),
+        Ok(None) | Err(_) => Err("the connecting user could not be identified; refused".into()),
+    }
+}
+
+#[cfg(not(unix))]
+fn peer_is_me(_conn: &Stream) -> std::result::Result<(), String> {
+    Ok(())
+}
+
+/// The longest answer a client reads (a status of thousands of monitors fits many times over).
+const MAX_REPLY: u64 = 16 * 1024 * 1024;
 
 /// Sends one command to the engine serving `socket` and returns its reply.
 /// [`Error::NotRunning`] when nothing listens there.
@@ -107,6 +243,7 @@ pub async fn send(data_dir: &Path, command: &Command) -> Result<Reply> {
         .as_path()
         .to_fs_name::<GenericFilePath>()
         .map_err(control)?;
+    socket_file_is_mine(data_dir, &path)?;
     let conn = match Stream::connect(name).await {
         Ok(conn) => conn,
         Err(e)
@@ -119,12 +256,14 @@ pub async fn send(data_dir: &Path, command: &Command) -> Result<Reply> {
         }
         Err(e) => return Err(control(e)),
     };
+    server_is_me(&conn, &path)?;
     let mut write = &conn;
     let mut line = serde_json::to_string(command).unwrap_or_default();
     line.push('\n');
     write.write_all(line.as_bytes()).await.map_err(control)?;
     let mut answer = String::new();
-    let mut reader = BufReader::new(&conn);
+    // Bounded: whatever is at the other end, it cannot make the CLI read without end.
+    let mut reader = BufReader::new(&conn).take(MAX_REPLY);
     match tokio::time::timeout(Duration::from_secs(10), reader.read_line(&mut answer)).await {
         Ok(Ok(n)) if n > 0 => serde_json::from_str(&answer)
             .map_err(|e| Error::Refused(format!("the engine's answer was not understood: {e}"))),
@@ -136,4 +275,62 @@ pub async fn send(data_dir: &Path, command: &Command) -> Result<Reply> {
             "the engine did not answer within 10 s".into(),
         )),
     }
+}
+
+/// Before connecting: the socket file must be this user's. A missing one means no engine.
+#[cfg(unix)]
+fn socket_file_is_mine(data_dir: &Path, path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let me = crate::data_dir::my_uid();
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.uid() == me => Ok(()),
+        Ok(meta) => Err(Error::UntrustedSocket {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it belongs to user id {}, not to you (user id {me}), so its answers could be \
+                 anyone's. Check who owns {} and use a data dir of your own.",
+                meta.uid(),
+                data_dir.display()
+            ),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::NotRunning(data_dir.to_path_buf()))
+        }
+        // Unreadable (another user's data dir, say): connecting will say why.
+        Err(_) => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn socket_file_is_mine(_data_dir: &Path, _path: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// After connecting: the process that serves the socket must run as this user (the kernel says
+/// who called `listen`; a file owner can be changed, this cannot).
+#[cfg(unix)]
+fn server_is_me(conn: &Stream, path: &Path) -> Result<()> {
+    let me = crate::data_dir::my_uid();
+    let untrusted = |reason: String| Error::UntrustedSocket {
+        path: path.to_path_buf(),
+        reason,
+    };
+    match conn.peer_creds().map(|c| c.euid()) {
+        Ok(Some(uid)) if uid == me => Ok(()),
+        Ok(Some(uid)) => Err(untrusted(format!(
+            "it is served by a process of user id {uid}, not by you (user id {me}), so its \
+             answers could be lies. Stop that process and start Klaxon as yourself."
+        ))),
+        Ok(None) => Err(untrusted(
+            "the serving process could not be identified".into(),
+        )),
+        Err(e) => Err(untrusted(format!(
+            "the serving process could not be identified: {e}"
+        ))),
+    }
+}
+
+#[cfg(not(unix))]
+fn server_is_me(_conn: &Stream, _path: &Path) -> Result<()> {
+    Ok(())
 }

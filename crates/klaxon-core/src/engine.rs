@@ -143,10 +143,7 @@ impl Engine {
         config: Config,
         config_error: Option<String>,
     ) -> Result<Engine> {
-        std::fs::create_dir_all(&options.data_dir).map_err(|source| Error::Write {
-            path: options.data_dir.clone(),
-            source,
-        })?;
+        crate::data_dir::prepare(&options.data_dir)?;
         let lock = lock_data_dir(&options.data_dir)?;
         let (writer, book, store_notice) = open_history(&options);
         let (commands_tx, commands_rx) = mpsc::channel(64);

@@ -70,6 +70,22 @@ pub enum Error {
     #[error("{0}")]
     Draft(String),
 
+    /// The data dir is not this user's alone; `fix` says what to do.
+    #[error(
+        "the data dir {path} {problem} (owner: user id {owner}, mode {mode:04o}), so Klaxon will not use it: {fix}"
+    )]
+    UnsafeDataDir {
+        path: PathBuf,
+        problem: String,
+        owner: u32,
+        mode: u32,
+        fix: String,
+    },
+
+    /// The control socket belongs to, or is served by, another user: its answers could be lies.
+    #[error("refusing to trust the control socket {path}: {reason}")]
+    UntrustedSocket { path: PathBuf, reason: String },
+
     /// The keyring refused or lacks a secret. Only the secret's name is ever shown.
     #[error("the secret {name:?} {reason}")]
     Secret { name: String, reason: String },

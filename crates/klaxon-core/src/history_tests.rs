@@ -30,6 +30,7 @@ fn sample(ok: bool, at: Timestamp) -> Sample {
             body_excerpt: Some("<h1>502</h1>".into()),
             ..Evidence::default()
         },
+        local_fault: None,
     }
 }
 

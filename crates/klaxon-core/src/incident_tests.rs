@@ -14,6 +14,7 @@ fn failed(secs: i64) -> Sample {
         latency: Duration::from_millis(3),
         reason: "connection refused".into(),
         evidence: Evidence::default(),
+        local_fault: None,
     }
 }
 

@@ -81,6 +81,13 @@ impl Judgement {
         }
     }
 
+    /// A check that could not be made (a fault on this machine: no file handle, no memory, no
+    /// local port). It proves nothing either way, so it moves no streak and changes no verdict;
+    /// re-check soon, when the machine may have recovered.
+    pub fn inconclusive(&self) -> Step {
+        Step::Recheck(self.verdict)
+    }
+
     /// The witnesses' answer to a confirmed failure: if any answered, the target is down;
     /// if none did, this machine is offline and nothing can be judged.
     pub fn witnesses_answered(&mut self, any_reachable: bool) -> Verdict {
@@ -161,6 +168,19 @@ mod tests {
         }
         j.witnesses_answered(false);
         assert_eq!(j.observe(true, false, T), Step::Settled(Verdict::Up));
+    }
+
+    #[test]
+    fn checks_that_could_not_be_made_never_make_a_monitor_down() {
+        let mut j = Judgement::default();
+        j.observe(true, true, T);
+        j.observe(false, true, T);
+        for _ in 0..10 {
+            assert_eq!(j.inconclusive(), Step::Recheck(Verdict::Up));
+        }
+        // The streak is where it was: two more real failures confirm, not one.
+        assert_eq!(j.observe(false, true, T), Step::Recheck(Verdict::Up));
+        assert_eq!(j.observe(false, true, T), Step::Settled(Verdict::Down));
     }
 
     #[test]

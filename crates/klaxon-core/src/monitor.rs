@@ -237,6 +237,11 @@ pub struct Sample {
     /// A sentence a founder understands at 2 am: "connection refused", "HTTP 502 Bad Gateway".
     pub reason: String,
     pub evidence: Evidence,
+    /// Set when the check could not be made because this machine ran out of something (open
+    /// files, memory, local ports): the sample says nothing about the target, `ok` is false
+    /// only because no answer was seen, and the judge does not count it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_fault: Option<crate::local_fault::LocalFault>,
 }
 
 /// What the check saw, kept with the sample and the incident.

@@ -177,18 +177,22 @@ impl Runner {
                 self.after_sleep(&mut slot, &mut next);
                 continue;
             }
-            let (verdict, recheck) =
-                match self
+            // A check this machine could not make (out of files, memory or ports) is not the
+            // target failing: the judge does not count it.
+            let step = match sample.local_fault {
+                Some(_) => self.judgement.inconclusive(),
+                None => self
                     .judgement
-                    .observe(sample.ok, self.local, self.ctx.thresholds)
-                {
-                    Step::Settled(v) => (v, false),
-                    Step::Recheck(v) => (v, true),
-                    Step::AskWitnesses => {
-                        let any = self.ctx.witnesses.any_reachable().await;
-                        (self.judgement.witnesses_answered(any), false)
-                    }
-                };
+                    .observe(sample.ok, self.local, self.ctx.thresholds),
+            };
+            let (verdict, recheck) = match step {
+                Step::Settled(v) => (v, false),
+                Step::Recheck(v) => (v, true),
+                Step::AskWitnesses => {
+                    let any = self.ctx.witnesses.any_reachable().await;
+                    (self.judgement.witnesses_answered(any), false)
+                }
+            };
             let observation = Observation {
                 monitor: self.monitor.name.clone(),
                 generation: self.generation,

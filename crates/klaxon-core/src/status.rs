@@ -29,6 +29,11 @@ pub struct Status {
     /// The newest config was refused and the last good one keeps running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_error: Option<String>,
+    /// Klaxon itself is short of something (open files, memory, local ports), so some checks
+    /// cannot be made and an outage could go unnoticed. Set while such faults happen; the
+    /// monitors' verdicts are left as they were, never turned "down" by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_fault: Option<String>,
     /// Whether the siren can be heard (live engines only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<crate::siren::SoundStatus>,

@@ -64,6 +64,14 @@ describe("the Now view", () => {
     expect((await screen.findByTestId("failure")).textContent).toBe("The engine is not running.");
   });
 
+  it("says loudly when Klaxon itself cannot make checks, and keeps the monitor up", async () => {
+    const fault = "Klaxon has too many open files (since 02:07:31 UTC): some checks cannot be made";
+    new FakeEngine({ status: () => status({ monitors: [monitor("api")], local_fault: fault }) });
+    render(App);
+    expect((await screen.findByTestId("local-fault")).textContent).toBe(fault);
+    expect(screen.queryByTestId("incident")).toBeNull();
+  });
+
   it("says until when monitoring is paused and offers to resume", async () => {
     new FakeEngine({ status: () => status({ monitors: [monitor("api", "paused")], paused_until: "resumed" }) });
     render(App);

@@ -3,6 +3,7 @@
 mod alarm;
 mod commands;
 mod faults;
+mod local_fault;
 mod reload;
 
 use std::collections::HashMap;
@@ -89,6 +90,8 @@ pub(super) struct Owner {
     /// The awake check's code while something rings.
     ack_code: Option<String>,
     keep_awake: crate::awake::KeepAwake,
+    /// Checks this machine could not make (out of files, memory, ports): shown, never judged.
+    local_faults: local_fault::LocalFaults,
 }
 
 impl Owner {
@@ -157,6 +160,7 @@ impl Owner {
             ringing_since: None,
             ack_code: None,
             keep_awake: crate::awake::KeepAwake::default(),
+            local_faults: local_fault::LocalFaults::default(),
         };
         owner.apply(config);
         Ok(owner)
@@ -198,6 +202,9 @@ impl Owner {
     }
 
     fn observed(&mut self, obs: Observation) {
+        if self.local_fault_seen(&obs) {
+            return;
+        }
         let now = self.now();
         let Some(w) = self.watched.get_mut(&obs.monitor) else {
             return;
@@ -370,6 +377,7 @@ impl Owner {
             live: true,
             paused_until: self.paused.as_ref().map(|(_, u)| u.clone()),
             config_error: self.config_error.clone(),
+            local_fault: self.local_faults.describe(),
             sound: Some(self.sound.borrow().clone()),
             // No awake check: nothing to type, anywhere.
             ack_code: self

@@ -20,8 +20,9 @@ use hickory_resolver::{Name, ResolveError, TokioResolver};
 use jiff::Timestamp;
 use tokio::time::Instant;
 
-use super::{describe_io_kind, human_duration, sample};
+use super::{Failure, describe_io_kind, failed, human_duration, sample};
 use crate::error::{Error, Result};
+use crate::local_fault::LocalFault;
 use crate::monitor::{DnsCheck, Evidence, RecordKind, Sample};
 
 /// How many answers the reason line lists before "and N more".
@@ -80,7 +81,7 @@ impl DnsProbe {
         };
         let answers = match outcome {
             Ok(Ok(answers)) => answers,
-            Ok(Err(reason)) => return sample(false, now, latency, reason, evidence),
+            Ok(Err(failure)) => return failed(now, latency, failure, evidence),
             Err(_) => {
                 let reason = format!(
                     "the DNS server did not answer within {}",
@@ -130,14 +131,20 @@ impl DnsProbe {
         sample(true, now, latency, reason, evidence)
     }
 
-    /// Asks the question; the error is already the sentence for the sample.
-    async fn lookup(&self, timeout: Duration) -> Result<Vec<Answer>, String> {
+    /// Asks the question; the error is already the sentence for the sample, or a fault on this
+    /// machine.
+    async fn lookup(&self, timeout: Duration) -> Result<Vec<Answer>, Failure> {
         let system;
         let resolver = match &self.fixed {
             Some(resolver) => resolver,
             None => {
-                let mut builder = TokioResolver::builder_tokio()
-                    .map_err(|e| format!("cannot read this machine's DNS settings: {e}"))?;
+                let mut builder =
+                    TokioResolver::builder_tokio().map_err(|e| match self.describe(&e) {
+                        Failure::Local(fault) => Failure::Local(fault),
+                        Failure::Target(_) => {
+                            format!("cannot read this machine's DNS settings: {e}").into()
+                        }
+                    })?;
                 tune(builder.options_mut(), timeout);
                 system = builder.build();
                 &system
@@ -156,12 +163,17 @@ impl DnsProbe {
         }
     }
 
-    fn describe(&self, err: &ResolveError) -> String {
+    fn describe(&self, err: &ResolveError) -> Failure {
         let name = &self.name;
         let Some(proto) = err.proto() else {
-            return format!("DNS lookup failed: {err}");
+            return format!("DNS lookup failed: {err}").into();
         };
-        match proto.kind() {
+        if let ProtoErrorKind::Io(io) = proto.kind()
+            && let Some(fault) = LocalFault::of(io)
+        {
+            return Failure::Local(fault);
+        }
+        let reason = match proto.kind() {
             ProtoErrorKind::NoRecordsFound { response_code, .. } => match response_code {
                 ResponseCode::NoError => format!("no {} records for {name}", kind_name(self.kind)),
                 ResponseCode::NXDomain => format!("{name} does not exist (NXDOMAIN)"),
@@ -179,7 +191,8 @@ impl DnsProbe {
                 None => format!("the DNS server could not be reached: {io}"),
             },
             _ => format!("DNS lookup failed: {proto}"),
-        }
+        };
+        Failure::Target(reason)
     }
 }
 

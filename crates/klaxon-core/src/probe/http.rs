@@ -21,7 +21,7 @@ use reqwest::{Method, StatusCode, redirect};
 use tokio::time::Instant;
 use url::Url;
 
-use super::{describe_error, human_duration, human_size, sample, tls};
+use super::{Failure, failed, human_duration, human_size, sample, tls};
 use crate::error::{Error, Result};
 use crate::monitor::{Evidence, HttpCheck, HttpExpect, Sample, StatusRange};
 
@@ -188,11 +188,14 @@ impl HttpProbe {
         let latency = start.elapsed();
         let result = match outcome {
             Ok(result) => result,
-            Err(_) if seen.status.is_some() => Err(format!(
+            Err(_) if seen.status.is_some() => Err(Failure::Target(format!(
                 "timed out after {} while reading the body",
                 human_duration(timeout)
-            )),
-            Err(_) => Err(format!("timed out after {}", human_duration(timeout))),
+            ))),
+            Err(_) => Err(Failure::Target(format!(
+                "timed out after {}",
+                human_duration(timeout)
+            ))),
         };
         let evidence = Evidence {
             status: seen.status.map(|s| s.as_u16()),
@@ -201,16 +204,20 @@ impl HttpProbe {
             cert_expires: seen.cert_expires,
             records: Vec::new(),
         };
-        let verdict = result.and_then(|status| self.judge(status, &seen.body, latency));
+        let verdict = result.and_then(|status| {
+            self.judge(status, &seen.body, latency)
+                .map_err(Failure::Target)
+        });
         match verdict {
             Ok(reason) => sample(true, now, latency, reason, evidence),
-            Err(reason) => sample(false, now, latency, reason, evidence),
+            Err(failure) => failed(now, latency, failure, evidence),
         }
     }
 
     /// Sends the request and reads the body into `seen.body`. Returns the status when it is an
-    /// expected one and the whole body fit; otherwise the failure's sentence.
-    async fn exchange(&self, now: Timestamp, seen: &mut Seen) -> Result<StatusCode, String> {
+    /// expected one and the whole body fit; otherwise the failure's sentence, or a fault on
+    /// this machine.
+    async fn exchange(&self, now: Timestamp, seen: &mut Seen) -> Result<StatusCode, Failure> {
         let mut request = self
             .client
             .request(self.method.clone(), self.url.clone())
@@ -226,7 +233,7 @@ impl HttpProbe {
             Ok(response) => response,
             Err(e) => {
                 seen.cert_expires = tls::expiry_in_error(&e);
-                return Err(describe_error(&e, now));
+                return Err(Failure::of(&e, now));
             }
         };
         let status = response.status();
@@ -242,7 +249,7 @@ impl HttpProbe {
             // Best effort: the status is the news, the body only illustrates it.
             let excerpt = read_body(&mut response, ERROR_BODY_BYTES, &mut seen.body);
             let _ = tokio::time::timeout(ERROR_BODY_WAIT, excerpt).await;
-            return Err(status_reason(status, self.expect.status));
+            return Err(status_reason(status, self.expect.status).into());
         }
 
         let too_large = format!(
@@ -254,15 +261,15 @@ impl HttpProbe {
             .content_length()
             .is_some_and(|len| len > self.max_body_bytes as u64)
         {
-            return Err(too_large);
+            return Err(too_large.into());
         }
         match read_body(&mut response, self.max_body_bytes, &mut seen.body).await {
             Ok(()) => Ok(status),
-            Err(BodyError::TooLarge) => Err(too_large),
-            Err(BodyError::Read(e)) => Err(format!(
-                "{} while reading the body",
-                describe_error(&e, now)
-            )),
+            Err(BodyError::TooLarge) => Err(too_large.into()),
+            Err(BodyError::Read(e)) => match Failure::of(&e, now) {
+                Failure::Local(fault) => Err(Failure::Local(fault)),
+                Failure::Target(reason) => Err(format!("{reason} while reading the body").into()),
+            },
         }
     }
 

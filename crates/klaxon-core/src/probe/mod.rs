@@ -20,6 +20,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::error::Result;
+use crate::local_fault::LocalFault;
 use crate::monitor::{Evidence, Monitor, Sample, Target};
 use crate::text;
 
@@ -122,6 +123,43 @@ fn sample(
         latency,
         reason: text::bound(reason, REASON_MAX_BYTES),
         evidence,
+        local_fault: None,
+    }
+}
+
+/// Why a check did not pass: something about the target, or a fault on this machine that
+/// says nothing about it (see [`crate::local_fault`]).
+#[derive(Debug)]
+enum Failure {
+    Target(String),
+    Local(LocalFault),
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Failure::Target(reason)
+    }
+}
+
+impl Failure {
+    /// The failure an error chain stands for: ours when it holds a local fault, else the
+    /// target's, in words.
+    fn of(err: &(dyn StdError + 'static), now: Timestamp) -> Failure {
+        match LocalFault::in_chain(err) {
+            Some(fault) => Failure::Local(fault),
+            None => Failure::Target(describe_error(err, now)),
+        }
+    }
+}
+
+/// The sample of a check that did not pass.
+fn failed(at: Timestamp, latency: Duration, failure: Failure, evidence: Evidence) -> Sample {
+    match failure {
+        Failure::Target(reason) => sample(false, at, latency, reason, evidence),
+        Failure::Local(fault) => Sample {
+            local_fault: Some(fault),
+            ..sample(false, at, latency, fault.reason(), evidence)
+        },
     }
 }
 
@@ -130,6 +168,9 @@ fn sample(
 #[derive(Debug)]
 struct ResolveFailed {
     host: String,
+    /// The resolver's own error when it had one (getaddrinfo's EAI_SYSTEM carries errno, so a
+    /// lookup that failed for want of a file handle is recognised as a local fault).
+    cause: Option<io::Error>,
 }
 
 impl fmt::Display for ResolveFailed {
@@ -138,7 +179,11 @@ impl fmt::Display for ResolveFailed {
     }
 }
 
-impl StdError for ResolveFailed {}
+impl StdError for ResolveFailed {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.cause.as_ref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
 
 /// Resolves `host:port` to addresses with the system resolver (getaddrinfo: honours
 /// `/etc/hosts` and whatever network the laptop is on right now).
@@ -149,12 +194,18 @@ async fn resolve(host: &str, port: u16) -> Result<Vec<std::net::SocketAddr>, Res
         Ok(addrs) => {
             let addrs: Vec<_> = addrs.collect();
             if addrs.is_empty() {
-                Err(ResolveFailed { host: host.into() })
+                Err(ResolveFailed {
+                    host: host.into(),
+                    cause: None,
+                })
             } else {
                 Ok(addrs)
             }
         }
-        Err(_) => Err(ResolveFailed { host: host.into() }),
+        Err(e) => Err(ResolveFailed {
+            host: host.into(),
+            cause: Some(e),
+        }),
     }
 }
 
@@ -349,7 +400,10 @@ mod tests {
 
     #[test]
     fn an_io_error_wrapping_another_error_is_looked_into() {
-        let inner = io::Error::other(ResolveFailed { host: "x".into() });
+        let inner = io::Error::other(ResolveFailed {
+            host: "x".into(),
+            cause: None,
+        });
         let outer = io::Error::other(inner);
         assert_eq!(
             describe_error(&outer, Timestamp::now()),

@@ -9,7 +9,8 @@ use jiff::Timestamp;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use super::{describe_io_kind, human_duration, resolve, sample};
+use super::{Failure, describe_io_kind, failed, human_duration, resolve, sample};
+use crate::local_fault::LocalFault;
 use crate::monitor::{Evidence, Sample, TcpCheck};
 
 pub(crate) struct TcpProbe {
@@ -30,7 +31,7 @@ impl TcpProbe {
         // The address being tried, kept outside the timed future so a timeout can still say
         // where it was stuck.
         let mut trying: Option<SocketAddr> = None;
-        let outcome = tokio::time::timeout(timeout, self.connect(&mut trying)).await;
+        let outcome = tokio::time::timeout(timeout, self.connect(now, &mut trying)).await;
         let latency = start.elapsed();
         let evidence = Evidence {
             remote: trying.map(|a| a.to_string()),
@@ -44,7 +45,7 @@ impl TcpProbe {
                 format!("connected in {}", human_duration(latency)),
                 evidence,
             ),
-            Ok(Err(reason)) => sample(false, now, latency, reason, evidence),
+            Ok(Err(failure)) => failed(now, latency, failure, evidence),
             Err(_) => sample(
                 false,
                 now,
@@ -55,11 +56,16 @@ impl TcpProbe {
         }
     }
 
-    /// Resolves and connects; the error is already the sentence for the sample.
-    async fn connect(&self, trying: &mut Option<SocketAddr>) -> Result<(), String> {
+    /// Resolves and connects; the error is already the sentence for the sample, or a fault on
+    /// this machine.
+    async fn connect(
+        &self,
+        now: Timestamp,
+        trying: &mut Option<SocketAddr>,
+    ) -> Result<(), Failure> {
         let addrs = resolve(&self.host, self.port)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Failure::of(&e, now))?;
         // Tried in the resolver's order, reporting the last failure: when every address fails
         // they usually fail the same way, and the last one is what the user would see by hand.
         let mut last = String::new();
@@ -67,9 +73,16 @@ impl TcpProbe {
             *trying = Some(addr);
             match TcpStream::connect(addr).await {
                 Ok(_stream) => return Ok(()),
-                Err(e) => last = describe_io_kind(e.kind()).unwrap_or_else(|| e.to_string()),
+                Err(e) => {
+                    // No socket or no local port for this address means none for the next
+                    // either: the check could not be made.
+                    if let Some(fault) = LocalFault::of(&e) {
+                        return Err(Failure::Local(fault));
+                    }
+                    last = describe_io_kind(e.kind()).unwrap_or_else(|| e.to_string());
+                }
             }
         }
-        Err(last)
+        Err(Failure::Target(last))
     }
 }

@@ -21,7 +21,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 
-use super::{days, describe_error, find_in_chain, human_duration, resolve, sample};
+use super::{Failure, days, failed, find_in_chain, human_duration, resolve, sample};
 use crate::error::{Error, Result};
 use crate::monitor::{Evidence, Sample, TlsCheck};
 
@@ -78,11 +78,11 @@ impl TlsProbe {
         let latency = start.elapsed();
         let result = match outcome {
             Ok(result) => result,
-            Err(_) => Err(format!("timed out after {}", human_duration(timeout))),
+            Err(_) => Err(format!("timed out after {}", human_duration(timeout)).into()),
         };
         let not_after = match result {
             Ok(not_after) => not_after,
-            Err(reason) => return sample(false, now, latency, reason, evidence),
+            Err(failure) => return failed(now, latency, failure, evidence),
         };
         evidence.cert_expires = Some(not_after);
         let left = days_between(now, not_after);
@@ -105,10 +105,10 @@ impl TlsProbe {
         &self,
         now: Timestamp,
         evidence: &mut Evidence,
-    ) -> Result<Timestamp, String> {
+    ) -> Result<Timestamp, Failure> {
         let addrs = resolve(&self.host, self.port)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Failure::of(&e, now))?;
         let mut last = None;
         let mut tcp = None;
         for addr in addrs {
@@ -123,14 +123,14 @@ impl TlsProbe {
         }
         let tcp = match (tcp, last) {
             (Some(tcp), _) => tcp,
-            (None, Some(e)) => return Err(describe_error(&e, now)),
-            (None, None) => return Err(format!("could not resolve {}", self.host)),
+            (None, Some(e)) => return Err(Failure::of(&e, now)),
+            (None, None) => return Err(format!("could not resolve {}", self.host).into()),
         };
         let tls = match self.connector.connect(self.server_name.clone(), tcp).await {
             Ok(tls) => tls,
             Err(e) => {
                 evidence.cert_expires = expiry_in_error(&e);
-                return Err(describe_error(&e, now));
+                return Err(Failure::of(&e, now));
             }
         };
         let (_, connection) = tls.get_ref();
@@ -138,7 +138,7 @@ impl TlsProbe {
             .peer_certificates()
             .and_then(|chain| chain.first())
             .and_then(|leaf| not_after(leaf))
-            .ok_or_else(|| "could not read the server's certificate".to_string())
+            .ok_or_else(|| "could not read the server's certificate".to_string().into())
     }
 }
 

@@ -57,7 +57,7 @@ impl SystemVolume {
             };
             if let Some(path) = &self.memory
                 && let Ok(json) = serde_json::to_vec(&saved)
-                && let Err(e) = std::fs::write(path, json)
+                && let Err(e) = crate::data_dir::write_private(path, &json)
             {
                 tracing::warn!(
                     "cannot remember the system volume in {}: {e}",

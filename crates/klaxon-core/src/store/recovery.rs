@@ -170,6 +170,7 @@ mod tests {
                         latency: std::time::Duration::from_millis(3),
                         reason: "connection refused".into(),
                         evidence: Default::default(),
+                        local_fault: None,
                     };
                     ("API".to_string(), sample)
                 })

@@ -12,6 +12,7 @@ fn sample(at_ms: i64, ok: bool, latency_ms: u64) -> Sample {
             "connection refused".into()
         },
         evidence: Evidence::default(),
+        local_fault: None,
     }
 }
 

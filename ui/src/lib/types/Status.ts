@@ -29,6 +29,12 @@ live: boolean, paused_until?: PausedUntil | null,
  */
 config_error?: string | null, 
 /**
+ * Klaxon itself is short of something (open files, memory, local ports), so some checks
+ * cannot be made and an outage could go unnoticed. Set while such faults happen; the
+ * monitors' verdicts are left as they were, never turned "down" by it.
+ */
+local_fault?: string | null, 
+/**
  * Whether the siren can be heard (live engines only).
  */
 sound?: SoundStatus | null, 
