@@ -34,10 +34,12 @@ test: deps ui lint
 	$(CARGO) build -p klaxon-cli -p klaxon-app
 	$(CARGO) test --workspace --all-targets
 
-# The window's files, built into ui/dist (the app embeds them). `npm install` rather than
-# `npm ci`: npm 11's ci rejects this lock file over an optional Windows-only package.
+# The window's files, built into ui/dist (the app embeds them). `npm ci` installs exactly
+# what package-lock.json says and never rewrites it, so a fresh clone stays clean. The lock
+# lists every platform's optional packages (Windows- and macOS-only ones included): after
+# changing package.json, update it with `npm install` and commit it.
 ui:
-	cd ui && npm install --no-audit --no-fund && npm run build
+	cd ui && npm ci --no-audit --no-fund && npm run build
 
 # The engine on CPU 0 (the bench's loopback server pins itself to CPU 1).
 bench: deps
@@ -45,7 +47,7 @@ bench: deps
 	taskset -c 0 $(CARGO_TARGET_DIR)/release/examples/bench
 	$(CARGO) build --release -p klaxon-core --example siren_bench
 	$(CARGO_TARGET_DIR)/release/examples/siren_bench
-	cd ui && npm install --no-audit --no-fund && npm run build
+	cd ui && npm ci --no-audit --no-fund && npm run build
 	$(CARGO) build --release -p klaxon-app
 	python3 bench/app_bench.py
 
