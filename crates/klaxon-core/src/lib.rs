@@ -18,6 +18,7 @@ pub mod engine;
 pub mod history;
 pub mod incident;
 pub mod judge;
+pub mod logging;
 pub mod paths;
 pub mod schedule;
 pub mod secrets;
