@@ -18,7 +18,7 @@ APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
 
-.PHONY: run test bench deps lint build clean ui
+.PHONY: run test bench soak deps lint build clean ui
 
 # The tray app where there is a display; the headless engine where there is none.
 run: deps ui
@@ -50,6 +50,14 @@ bench: deps
 	cd ui && npm ci --no-audit --no-fund && npm run build
 	$(CARGO) build --release -p klaxon-app
 	python3 bench/app_bench.py
+
+# A long messy night: 200 flapping loopback services, kill -9 and restarts, the control socket
+# in use; then every logged outage is reconciled against `klaxon history` and the engine's
+# memory, open files and threads must have stayed flat (bench/soak.py says how).
+SOAK_MINUTES ?= 10
+soak: deps
+	$(CARGO) build --release -p klaxon-cli
+	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py
 
 lint:
 	$(CARGO) fmt --all -- --check
