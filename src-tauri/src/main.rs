@@ -23,7 +23,7 @@ fn main() {
     // Started at login the app has no terminal: its log goes to the rotating file in the data
     // dir (Settings and `klaxon logs` show where), and to stderr for `make run`. Before any
     // thread starts: the native libraries' stderr is captured from here on.
-    klaxon_core::logging::init(Some(&paths.data_dir));
+    klaxon_core::logging::init(Some(paths.data_dir.as_path()));
     if let Ok(true) = paths.write_starter_if_missing() {
         tracing::info!("wrote a starter config to {}", paths.config.display());
     }
