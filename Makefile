@@ -18,7 +18,7 @@ APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
 
-.PHONY: run test bench deps lint build clean ui
+.PHONY: run test bench soak deps lint build clean ui
 
 # The tray app where there is a display; the headless engine where there is none.
 run: deps ui
@@ -34,10 +34,12 @@ test: deps ui lint
 	$(CARGO) build -p klaxon-cli -p klaxon-app
 	$(CARGO) test --workspace --all-targets
 
-# The window's files, built into ui/dist (the app embeds them). `npm install` rather than
-# `npm ci`: npm 11's ci rejects this lock file over an optional Windows-only package.
+# The window's files, built into ui/dist (the app embeds them). `npm ci` installs exactly
+# what package-lock.json says and never rewrites it, so a fresh clone stays clean. The lock
+# lists every platform's optional packages (Windows- and macOS-only ones included): after
+# changing package.json, update it with `npm install` and commit it.
 ui:
-	cd ui && npm install --no-audit --no-fund && npm run build
+	cd ui && npm ci --no-audit --no-fund && npm run build
 
 # The engine on CPU 0 (the bench's loopback server pins itself to CPU 1).
 bench: deps
@@ -45,9 +47,17 @@ bench: deps
 	taskset -c 0 $(CARGO_TARGET_DIR)/release/examples/bench
 	$(CARGO) build --release -p klaxon-core --example siren_bench
 	$(CARGO_TARGET_DIR)/release/examples/siren_bench
-	cd ui && npm install --no-audit --no-fund && npm run build
+	cd ui && npm ci --no-audit --no-fund && npm run build
 	$(CARGO) build --release -p klaxon-app
 	python3 bench/app_bench.py
+
+# A long messy night: 200 flapping loopback services, kill -9 and restarts, the control socket
+# in use; then every logged outage is reconciled against `klaxon history` and the engine's
+# memory, open files and threads must have stayed flat (bench/soak.py says how).
+SOAK_MINUTES ?= 10
+soak: deps
+	$(CARGO) build --release -p klaxon-cli
+	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -110,9 +110,9 @@ pub async fn settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Settings> {
-    let config = state.paths.config.clone();
+    let paths = state.paths.clone();
     let launch = login::is_enabled(&app);
-    blocking(move || settings::read(&config, launch)).await
+    blocking(move || settings::read(&paths, launch)).await
 }
 
 #[tauri::command]

@@ -13,15 +13,6 @@ fn main() {
         // environment concurrently.
         unsafe { std::env::set_var("GDK_GL", "disable") };
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        // Every field through `printable`: a server's words cannot forge or paint the log.
-        .fmt_fields(klaxon_core::text::log_fields())
-        .init();
     let paths = match klaxon_core::paths::Paths::resolve(None, None) {
         Ok(p) => p,
         Err(e) => {
@@ -29,6 +20,10 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // Started at login the app has no terminal: its log goes to the rotating file in the data
+    // dir (Settings and `klaxon logs` show where), and to stderr for `make run`. Before any
+    // thread starts: the native libraries' stderr is captured from here on.
+    klaxon_core::logging::init(Some(paths.data_dir.as_path()));
     if let Ok(true) = paths.write_starter_if_missing() {
         tracing::info!("wrote a starter config to {}", paths.config.display());
     }

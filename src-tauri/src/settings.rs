@@ -11,6 +11,7 @@ use klaxon_core::config::form::{
     AlarmForm, CheckOutcome, FieldProblem, MonitorForm, SecretView, Settings,
 };
 use klaxon_core::engine::{Command, Reply};
+use klaxon_core::paths::Paths;
 use klaxon_core::probe::Prober;
 use klaxon_core::secrets;
 
@@ -18,7 +19,8 @@ use crate::AppState;
 use crate::error::{Error, Result};
 
 /// The settings as the file and the keyring have them now.
-pub fn read(config_path: &Path, launch_at_login: bool) -> Result<Settings> {
+pub fn read(paths: &Paths, launch_at_login: bool) -> Result<Settings> {
+    let config_path = paths.config.as_path();
     let doc = ConfigDocument::read(config_path)?;
     // A file with errors still shows its monitors; the alarm and witnesses show the defaults
     // until it is fixed (the Now view shows the errors).
@@ -32,6 +34,9 @@ pub fn read(config_path: &Path, launch_at_login: bool) -> Result<Settings> {
         .collect();
     Ok(Settings {
         config_path: config_path.display().to_string(),
+        log_path: klaxon_core::logging::path(&paths.data_dir)
+            .display()
+            .to_string(),
         monitors: doc.monitor_forms(),
         alarm: AlarmForm::from(&config.alarm),
         witnesses: config.judge.witnesses,

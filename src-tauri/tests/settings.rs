@@ -198,3 +198,12 @@ fn an_outage_shows_in_the_history_with_its_timeline_and_on_the_day_bar() {
     let missing = invoke(&window, "incident", json!({ "id": 999 })).unwrap_err();
     assert_eq!(missing["message"], "no incident 999");
 }
+
+#[test]
+fn settings_say_where_the_log_file_is() {
+    let (_dir, paths) = home(HAND_WRITTEN);
+    let expected = paths.data_dir.join("klaxon.log");
+    let (_app, window) = start_app(paths);
+    let settings = invoke(&window, "settings", Value::Null).unwrap();
+    assert_eq!(settings["log_path"], expected.display().to_string());
+}

@@ -3,6 +3,7 @@
 
 mod after;
 mod commands;
+mod logs;
 mod output;
 mod secret;
 mod terminal;
@@ -113,6 +114,15 @@ enum Command {
         #[arg(long)]
         save: bool,
     },
+    /// Where the engine's log file is, and its last lines.
+    Logs {
+        /// How many of the newest lines to show.
+        #[arg(long, default_value_t = 50)]
+        lines: usize,
+        /// Print only the log file's path.
+        #[arg(long)]
+        path: bool,
+    },
     /// Secrets in the OS keyring, for `{secret:NAME}` in the config.
     Secret {
         #[command(subcommand)]
@@ -150,17 +160,18 @@ enum ConfigAction {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        // Every field through `printable`: a server's words cannot forge or paint the log.
-        .fmt_fields(klaxon_core::text::log_fields())
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
+    let paths = match klaxon_core::paths::Paths::resolve(cli.config, cli.data_dir) {
+        Ok(p) => p,
+        Err(e) => {
+            terminal::errln!("klaxon: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The engine logs to the terminal for the person watching it and to the data dir's log
+    // file, the same one the tray app writes, so `klaxon logs` finds last night's lines
+    // whichever ran (and a `klaxon run` whose stderr nobody keeps still leaves a record).
+    let engine_runs = matches!(cli.command, Command::Run);
+    klaxon_core::logging::init(engine_runs.then_some(paths.data_dir.as_path()));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -168,13 +179,6 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             terminal::errln!("klaxon: cannot start: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let paths = match klaxon_core::paths::Paths::resolve(cli.config, cli.data_dir) {
-        Ok(p) => p,
-        Err(e) => {
-            terminal::errln!("klaxon: {e}");
             return ExitCode::from(2);
         }
     };
@@ -230,6 +234,7 @@ fn main() -> ExitCode {
                 },
                 save,
             ),
+            Command::Logs { lines, path } => logs::show(&paths, lines, path),
             Command::Secret {
                 action: SecretAction::Set { name },
             } => secret::set(&paths, &name).await,

@@ -22,6 +22,7 @@ pub mod incident;
 pub mod judge;
 pub mod local_fault;
 pub mod open_files;
+pub mod logging;
 pub mod paths;
 pub mod schedule;
 pub mod secrets;

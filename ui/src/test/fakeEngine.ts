@@ -29,6 +29,7 @@ export function status(over: Partial<Status> = {}): Status {
 export function settings(over: Partial<Settings> = {}): Settings {
   return {
     config_path: "/home/me/.config/klaxon/klaxon.toml",
+    log_path: "/home/me/.local/share/klaxon/klaxon.log",
     monitors: [],
     alarm: {
       sound: "klaxon", start_volume: 0.3, full_volume_after: "1m", harsh_after: "3m",

@@ -212,4 +212,12 @@ describe("the other settings", () => {
     render(SettingsView);
     expect((await screen.findByTestId("config-path")).textContent).toBe("Saved to /home/me/.config/klaxon/klaxon.toml");
   });
+
+  it("says where Klaxon's log file is", async () => {
+    new FakeEngine({ settings: () => settings({ log_path: "/home/me/.local/share/klaxon/klaxon.log" }) });
+    render(SettingsView);
+    expect((await screen.findByTestId("log-path")).textContent).toBe(
+      "Klaxon's log: /home/me/.local/share/klaxon/klaxon.log (or run klaxon logs)",
+    );
+  });
 });

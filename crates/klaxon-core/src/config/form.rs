@@ -141,6 +141,8 @@ pub struct SecretView {
 #[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct Settings {
     pub config_path: String,
+    /// The engine's log file (see `logging`), shown so a user can find it.
+    pub log_path: String,
     pub monitors: Vec<MonitorForm>,
     pub alarm: AlarmForm,
     pub witnesses: Vec<String>,

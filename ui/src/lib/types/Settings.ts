@@ -6,7 +6,11 @@ import type { SecretView } from "./SecretView";
 /**
  * Everything the Settings view shows.
  */
-export type Settings = { config_path: string, monitors: Array<MonitorForm>, alarm: AlarmForm, witnesses: Array<string>, secrets: Array<SecretView>, 
+export type Settings = { config_path: string, 
+/**
+ * The engine's log file (see `logging`), shown so a user can find it.
+ */
+log_path: string, monitors: Array<MonitorForm>, alarm: AlarmForm, witnesses: Array<string>, secrets: Array<SecretView>, 
 /**
  * Filled in by the app (the OS's login items).
  */
