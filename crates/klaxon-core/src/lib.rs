@@ -11,6 +11,7 @@ pub mod probe;
 pub use error::{Error, Result};
 pub mod adhoc;
 pub mod awake;
+pub mod bounds;
 pub mod clock;
 pub mod control;
 pub mod desktop;
