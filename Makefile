@@ -18,7 +18,7 @@ APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
 
-.PHONY: run test bench soak deps lint build clean ui
+.PHONY: run test bench soak deps lint build clean ui fuzz
 
 # The tray app where there is a display; the headless engine where there is none.
 run: deps ui
@@ -33,6 +33,13 @@ test: deps ui lint
 	cd ui && npm run lint && npm run check && npm test
 	$(CARGO) build -p klaxon-cli -p klaxon-app
 	$(CARGO) test --workspace --all-targets
+
+# The property tests of every parser that reads outside input (the config, control socket
+# lines, the drafts' inputs), with many more cases than the 64 each gets in `make test`.
+FUZZ_CASES ?= 10000
+fuzz: deps
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test -p klaxon-core --test proptest_config --test proptest_control
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test -p klaxon-core --lib proptests
 
 # The window's files, built into ui/dist (the app embeds them). `npm ci` installs exactly
 # what package-lock.json says and never rewrites it, so a fresh clone stays clean. The lock

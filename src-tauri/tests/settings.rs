@@ -24,7 +24,7 @@ fn home(config: &str) -> (tempfile::TempDir, Paths) {
 fn form(name: &str, target: &str) -> Value {
     json!({
         "original_name": null, "name": name, "kind": "http", "target": target,
-        "every": "1s", "timeout": "2s", "expect_status": "", "body_contains": "",
+        "every": "1s", "timeout": "1s", "expect_status": "", "body_contains": "",
         "header_name": "", "header_value": ""
     })
 }

@@ -136,6 +136,7 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         type_into(&client, "monitor-name", "API").await;
         type_into(&client, "monitor-target", &url).await;
         type_into(&client, "monitor-every", "1s").await;
+        type_into(&client, "monitor-timeout", "1s").await;
         click(&client, "check-now").await;
         wait_text(&client, "check-outcome", "Up").await;
         screenshot(&display, "02-add-monitor").await;

@@ -2,9 +2,10 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Result, bail};
-use klaxon_core::config::{Config, parse_duration};
+use klaxon_core::config::Config;
 use klaxon_core::engine::{self, Command, Engine, EngineOptions, Reply};
 use klaxon_core::paths::Paths;
 use klaxon_core::probe::Prober;
@@ -89,8 +90,7 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-pub async fn check(paths: &Paths, target: &str, timeout: &str) -> Result<ExitCode> {
-    let timeout = parse_duration(timeout).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
+pub async fn check(paths: &Paths, target: &str, timeout: Duration) -> Result<ExitCode> {
     // A monitor's name from the config wins over reading the word as a target.
     let from_config = Config::load(&paths.config)
         .ok()
@@ -181,9 +181,6 @@ pub async fn ack(paths: &Paths, incident: Option<i64>) -> Result<ExitCode> {
 }
 
 pub async fn snooze(paths: &Paths, minutes: u64) -> Result<ExitCode> {
-    if minutes == 0 {
-        bail!("snooze for at least 1 minute");
-    }
     simple(paths, Command::Snooze { minutes }).await
 }
 

@@ -10,8 +10,10 @@ mod terminal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use klaxon_core::bounds;
 
 #[derive(Parser)]
 #[command(
@@ -38,9 +40,9 @@ enum Command {
     Check {
         /// A URL, host:port, tcp://host:port, tls://host:port, dns://name, or a monitor's name.
         target: String,
-        /// How long to wait for an answer.
-        #[arg(long, default_value = "10s")]
-        timeout: String,
+        /// How long to wait for an answer (above zero, at most 10m).
+        #[arg(long, default_value = "10s", value_parser = bounds::check_timeout)]
+        timeout: Duration,
     },
     /// Monitors and open incidents.
     Status {
@@ -49,10 +51,16 @@ enum Command {
     },
     /// Acknowledge: the alarm stops. Without an id, every ringing incident.
     Ack { incident: Option<i64> },
-    /// Silence the alarm for MINUTES; it rings again if the service is still down.
-    Snooze { minutes: u64 },
-    /// Stop checking (maintenance), for MINUTES or until `klaxon resume`.
-    Pause { minutes: Option<u64> },
+    /// Silence the alarm for MINUTES (1 to 1440); it rings again if the service is still down.
+    Snooze {
+        #[arg(value_parser = bounds::snooze_minutes)]
+        minutes: u64,
+    },
+    /// Stop checking (maintenance), for MINUTES (1 to 525600) or until `klaxon resume`.
+    Pause {
+        #[arg(value_parser = bounds::pause_minutes)]
+        minutes: Option<u64>,
+    },
     /// Start checking again after `pause`.
     Resume,
     /// Re-read the config file in the running engine.
@@ -144,8 +152,8 @@ enum SecretAction {
 enum AlarmAction {
     /// Play the whole escalation, compressed, to check the volume before bed.
     Test {
-        /// How long the test lasts.
-        #[arg(long, default_value_t = 10)]
+        /// How long the test lasts (1 to 120).
+        #[arg(long, default_value = "10", value_parser = bounds::alarm_test_seconds)]
         seconds: u64,
     },
 }
@@ -185,7 +193,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Run => commands::run(&paths).await,
-            Command::Check { target, timeout } => commands::check(&paths, &target, &timeout).await,
+            Command::Check { target, timeout } => commands::check(&paths, &target, timeout).await,
             Command::Status { json } => commands::status(&paths, json).await,
             Command::Ack { incident } => commands::ack(&paths, incident).await,
             Command::Snooze { minutes } => commands::snooze(&paths, minutes).await,

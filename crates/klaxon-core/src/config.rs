@@ -1,28 +1,33 @@
 //! `klaxon.toml`: parsing, validation and the starter file.
 //!
 //! Parsing happens in two passes so that a user sees every mistake at once, each with its line
-//! and field. Serde (with `deny_unknown_fields`) reads the shape and catches unknown keys and
-//! wrong types; values that need interpreting (durations, URLs, `host:port`) are read as
-//! spanned strings and checked in a second pass that collects all errors instead of stopping at
-//! the first.
+//! and field. Serde reads the shape and catches wrong types, and every unknown key is collected
+//! on the way ([`unknown_keys`]); values that need interpreting (durations, sizes, URLs,
+//! `host:port`) are read as spanned values and checked in a second pass that collects all
+//! errors instead of stopping at the first. Every duration, size and count is held to the
+//! limits in [`crate::bounds`].
 
 mod alarm;
 pub mod edit;
 pub mod form;
+mod judge;
 mod product;
 mod raw;
+mod unknown_keys;
 
 pub use alarm::{AlarmConfig, SoundChoice};
+pub use judge::{DEFAULT_WITNESSES, JudgeConfig};
 pub use product::ProductConfig;
 
 use std::collections::HashSet;
 use std::fmt;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use toml::Spanned;
 
+use crate::bounds::Within;
 use crate::error::{Error, Result};
 use crate::monitor::{HttpCheck, HttpExpect, Monitor, StatusRange};
 
@@ -35,42 +40,11 @@ pub struct Config {
     pub product: ProductConfig,
 }
 
-/// How failures are confirmed and how the engine tells "down" from "offline".
-#[derive(Debug, Clone, PartialEq)]
-pub struct JudgeConfig {
-    /// Quick re-checks that must also fail before a failure counts.
-    pub confirm: u32,
-    /// Consecutive successes before a down monitor counts as up again.
-    pub recover: u32,
-    /// The pause between those quick re-checks.
-    pub retry_every: Duration,
-    /// After the machine wakes from sleep, wait this long before checking again.
-    pub grace_after_resume: Duration,
-    /// `host:port` targets outside this machine; if none answers, the laptop is offline.
-    pub witnesses: Vec<String>,
-}
-
-impl Default for JudgeConfig {
-    fn default() -> Self {
-        JudgeConfig {
-            confirm: 2,
-            recover: 2,
-            retry_every: Duration::from_secs(2),
-            grace_after_resume: Duration::from_secs(10),
-            witnesses: DEFAULT_WITNESSES.iter().map(|w| w.to_string()).collect(),
-        }
-    }
-}
-
-/// Public anycast DNS resolvers: independent of each other and of the user's services.
-pub const DEFAULT_WITNESSES: [&str; 3] = ["1.1.1.1:53", "9.9.9.9:53", "8.8.8.8:53"];
-
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(30);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 pub const DEFAULT_MIN_CERT_DAYS: u32 = 14;
-const MIN_EVERY: Duration = Duration::from_secs(1);
 
 /// Every problem found in one config file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -126,13 +100,8 @@ impl Config {
             text,
             errors: Vec::new(),
         };
-        let raw: raw::RawConfig = match toml::from_str(text) {
-            Ok(raw) => raw,
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                errs.push(span, "", e.message().trim().to_string());
-                return Err(errs.finish(file));
-            }
+        let Some(raw) = unknown_keys::read::<raw::RawConfig>(text, &mut errs) else {
+            return Err(errs.finish(file));
         };
         let config_dir = file.parent().unwrap_or(Path::new("."));
         let alarm = raw.alarm.validate(config_dir, &mut errs);
@@ -200,6 +169,51 @@ impl Collector<'_> {
             }
         }
     }
+
+    /// A duration that must lie `within` its bounds. `None` when absent or refused.
+    fn bounded(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        field: &str,
+        within: Within,
+    ) -> Option<Duration> {
+        let d = self.duration(value, field)?;
+        if within.contains(d) {
+            return Some(d);
+        }
+        let value = value.as_ref()?;
+        let m = format!(
+            "{:?} is out of range; give {}",
+            value.get_ref(),
+            within.words
+        );
+        self.push(value.span(), field, m);
+        None
+    }
+
+    /// A whole number that must lie in `range` (`words` names it). `None` when absent or
+    /// refused. Read as TOML's own i64 so that a negative number is located like any other.
+    fn count<T: TryFrom<i64>>(
+        &mut self,
+        value: &Option<Spanned<i64>>,
+        field: &str,
+        range: RangeInclusive<i64>,
+        words: &str,
+    ) -> Option<T> {
+        let value = value.as_ref()?;
+        let n = *value.get_ref();
+        match T::try_from(n) {
+            Ok(n) if range.contains(value.get_ref()) => Some(n),
+            _ => {
+                self.push(
+                    value.span(),
+                    field,
+                    format!("{n} is out of range; give {words}"),
+                );
+                None
+            }
+        }
+    }
 }
 
 /// 1-based line and column of a byte offset.
@@ -210,11 +224,20 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// `"30s"`, `"2m"`, `"1h 30m"`, `"500ms"`: jiff's friendly format (ISO 8601 works too).
+/// `"30s"`, `"2m"`, `"1h 30m"`, `"500ms"`, `"7d"`: jiff's friendly format (ISO 8601 works too).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let signed: jiff::SignedDuration = text.parse().map_err(|_| {
-        format!("{text:?} is not a duration; write it like \"30s\", \"2m\" or \"1h 30m\"")
-    })?;
+    let bad = || format!("{text:?} is not a duration; write it like \"30s\", \"2m\" or \"1h 30m\"");
+    let signed = match text.parse::<jiff::SignedDuration>() {
+        Ok(d) => d,
+        // Days and longer are calendar units to jiff, so "2d" or "100 years" would not parse
+        // as a duration; a config means them as lengths (a day of 24 hours), and reading them
+        // lets an absurd one be refused for its length rather than its spelling. Counted from
+        // a fixed, non-leap year so that the same text always means the same length.
+        Err(_) => text
+            .parse::<jiff::Span>()
+            .and_then(|span| span.to_duration(jiff::civil::date(2001, 1, 1)))
+            .map_err(|_| bad())?,
+    };
     Duration::try_from(signed)
         .map_err(|_| format!("{text:?} is negative; a duration must be positive"))
 }
@@ -261,3 +284,7 @@ pub const STARTER: &str = include_str!("starter.toml");
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "config_bounds_tests.rs"]
+mod bounds_tests;

@@ -97,9 +97,7 @@ impl MonitorTask {
             judgement: Judgement::default(),
         };
         let name = monitor.name.clone();
-        let first = Instant::now()
-            .checked_add(phase)
-            .unwrap_or_else(Instant::now);
+        let first = later(Instant::now(), phase);
         // A panic in a check must not end this monitor's watch quietly: it is caught here and
         // the engine restarts the task.
         let handle = tokio::spawn(async move {
@@ -205,12 +203,12 @@ impl Runner {
             }
             let now = Instant::now();
             if recheck {
-                next = now + self.ctx.retry_every;
+                next = later(now, self.ctx.retry_every);
             } else {
                 // Keep the rhythm; after a long stall, skip missed slots instead of bursting.
-                slot += self.monitor.every;
+                slot = later(slot, self.monitor.every);
                 if slot < now {
-                    slot = now + self.monitor.every;
+                    slot = later(now, self.monitor.every);
                 }
                 next = slot;
             }
@@ -232,9 +230,18 @@ impl Runner {
     /// forget them and check again after the grace period.
     fn after_sleep(&mut self, slot: &mut Instant, next: &mut Instant) {
         self.judgement.forget_streaks();
-        *slot = Instant::now() + self.ctx.grace_after_resume;
+        *slot = later(Instant::now(), self.ctx.grace_after_resume);
         *next = *slot;
     }
+}
+
+/// `at + by` that cannot panic. The config's bounds keep every interval within a year, so the
+/// fallback (a year on) is never reached in practice; it is here so that no value can stop a
+/// monitor's task.
+fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by)
+        .or_else(|| at.checked_add(crate::bounds::YEAR))
+        .unwrap_or(at)
 }
 
 /// Clock adjustments (NTP) are small; a suspend is not.

@@ -94,7 +94,7 @@ pub fn app_with_an_outage(head: &str) -> (Running, Value) {
     std::fs::write(
         &config,
         format!(
-            "{head}\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\ntimeout = \"2s\"\n"
+            "{head}\n[[monitor]]\nname = \"API\"\nurl = \"http://{addr}/\"\nevery = \"1s\"\ntimeout = \"1s\"\n"
         ),
     )
     .unwrap();

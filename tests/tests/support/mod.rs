@@ -274,7 +274,7 @@ pub fn fast_config(witness: SocketAddr, monitors: &str) -> String {
 }
 
 pub fn http_monitor(name: &str, url: &str) -> String {
-    format!("[[monitor]]\nname = \"{name}\"\nurl = \"{url}\"\nevery = \"1s\"\ntimeout = \"2s\"\n\n")
+    format!("[[monitor]]\nname = \"{name}\"\nurl = \"{url}\"\nevery = \"1s\"\ntimeout = \"1s\"\n\n")
 }
 
 pub fn state_of<'a>(status: &'a serde_json::Value, monitor: &str) -> Option<&'a str> {

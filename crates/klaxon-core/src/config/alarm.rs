@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Collector;
+use crate::bounds;
 
 /// How the siren rings.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +53,6 @@ pub enum SoundChoice {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawAlarm {
     sound: Option<String>,
     start_volume: Option<Spanned<f64>>,
@@ -83,10 +83,11 @@ impl RawAlarm {
                 errs.push(v.span(), "alarm.start_volume", m);
             }
         }
-        if let Some(d) = errs.duration(&self.full_volume_after, "alarm.full_volume_after") {
+        let within = bounds::ESCALATION;
+        if let Some(d) = errs.bounded(&self.full_volume_after, "alarm.full_volume_after", within) {
             alarm.full_volume_after = d;
         }
-        if let Some(d) = errs.duration(&self.harsh_after, "alarm.harsh_after") {
+        if let Some(d) = errs.bounded(&self.harsh_after, "alarm.harsh_after", within) {
             alarm.harsh_after = d;
         }
         alarm.awake_check = self.awake_check.unwrap_or(alarm.awake_check);

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 /// Names the drafts sign with. Empty means "not set": the draft shows a marker asking for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct ProductConfig {
     /// The product customers know ("Acme Invoices").
     pub name: String,

@@ -178,6 +178,9 @@ fn missing(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod proptests;
+
 /// A draft for a recorded incident: its facts and notes from the store, the `[product]` names
 /// from the config file (the defaults if the file cannot be read — the markers then say what
 /// to add), user templates from `templates/` beside it.

@@ -11,7 +11,7 @@ fn at(text: &str) -> Timestamp {
 
 /// The story's night: down at 2:07 am, the alarm rang within a minute, nobody answered for
 /// 2 h 40 min, back at 5:10 am.
-fn night_outage() -> (Incident, Vec<TimelineEvent>) {
+pub(super) fn night_outage() -> (Incident, Vec<TimelineEvent>) {
     let incident = Incident {
         id: 7,
         monitor: "API".into(),

@@ -63,7 +63,7 @@ impl Plan {
 
     /// How long the whole escalation takes, with a little of the harsh stage after it.
     pub fn length(&self) -> Duration {
-        self.harsh_after.max(self.full_volume_after) + Duration::from_secs(15)
+        (self.harsh_after.max(self.full_volume_after)).saturating_add(Duration::from_secs(15))
     }
 
     /// How much faster than real time the plan must run to fit into `into`

@@ -13,6 +13,9 @@ use crate::status::{IncidentView, PausedUntil};
 
 impl Owner {
     pub(super) fn command(&mut self, command: Command) -> Reply {
+        if let Err(message) = crate::bounds::check_command(&command) {
+            return Reply::Refused { message };
+        }
         let now = self.now();
         match command {
             Command::Status => Reply::Status {
