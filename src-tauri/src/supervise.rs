@@ -13,6 +13,20 @@ use tokio::sync::watch;
 /// The argument a restarted app gets: the pid to wait for, then why it was restarted.
 pub const AFTER_FAULT_ARG: &str = "--after-fault";
 
+/// How many times in a row the app restarts itself after a fault.
+const MAX_RESTARTS: u32 = 3;
+/// A run at least this long counts as steady: the restart count starts again from zero.
+const STEADY_RUN: Duration = Duration::from_secs(600);
+/// Carries the count of restarts in a row to the restarted app.
+const RESTARTS_ENV: &str = "KLAXON_FAULT_RESTARTS";
+
+fn previous_restarts() -> u32 {
+    std::env::var(RESTARTS_ENV)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Exit code for a fault inside Klaxon (sysexits' EX_SOFTWARE).
 const FAULT_EXIT: i32 = 70;
 /// Exit code for an engine that could not start.
@@ -49,11 +63,32 @@ pub fn restart_on_failure<R: Runtime>(
     app: AppHandle<R>,
     mut failure: watch::Receiver<Option<String>>,
 ) {
+    let started = std::time::Instant::now();
     tauri::async_runtime::spawn(async move {
         let Ok(reason) = failure.wait_for(Option::is_some).await else {
             return;
         };
         let reason = reason.clone().unwrap_or_default();
+        // A fault that comes back at every start must not become a loop of restarts and
+        // notifications: after a few, the app stops and says so.
+        // A run of ten minutes or more is not part of a loop.
+        let restarts = if started.elapsed() >= STEADY_RUN {
+            0
+        } else {
+            previous_restarts()
+        };
+        if restarts >= MAX_RESTARTS {
+            let message = format!(
+                "{reason}. Klaxon failed again after {restarts} restarts and has stopped: nothing is being watched. Start it again, and if this repeats, report it with `klaxon logs`."
+            );
+            tracing::error!("{message}");
+            klaxon_core::desktop::notify_and_wait(
+                "Klaxon keeps failing",
+                &message,
+                Duration::from_secs(3),
+            );
+            return exit(&app, FAULT_EXIT);
+        }
         let message = format!("{reason}. Klaxon is restarting.");
         tracing::error!("{message}");
         klaxon_core::desktop::notify_and_wait(
@@ -66,6 +101,7 @@ pub fn restart_on_failure<R: Runtime>(
                 .arg(crate::BACKGROUND_ARG)
                 .arg(AFTER_FAULT_ARG)
                 .arg(std::process::id().to_string())
+                .env(RESTARTS_ENV, (restarts + 1).to_string())
                 .spawn()
         }) {
             Ok(_) => {}

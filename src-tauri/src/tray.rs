@@ -92,12 +92,13 @@ fn icon(name: &str) -> Option<Image<'static>> {
 }
 
 /// A fault inside Klaxon that the user must see even with all services up: history not being
-/// saved, no sound, a crashed task. The most urgent one.
+/// saved, no sound, checks that cannot be made, a crashed task. The most urgent one.
 pub fn own_problem(status: &Status) -> Option<String> {
     status
         .sound
         .as_ref()
         .and_then(|s| s.problem.clone())
+        .or_else(|| status.local_fault.clone())
         .or_else(|| status.store_problem.clone())
         .or_else(|| status.faults.last().cloned())
         .or_else(|| status.store_notice.clone())

@@ -15,22 +15,25 @@ use support::*;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-fn app(home: &Home, display: &Display, bus: &PrivateBus) -> Group {
+fn app_command(home: &Home, display: &Display, bus: &PrivateBus) -> Command {
     let user_home = home.dir.path().join("home");
     std::fs::create_dir_all(&user_home).unwrap();
-    Group::spawn(
-        Command::new(app_bin())
-            .arg("--background")
-            .env("DISPLAY", &display.name)
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .env("XDG_RUNTIME_DIR", home.quiet_runtime())
-            .env("HOME", &user_home)
-            .env_remove("XDG_CONFIG_HOME")
-            .env("KLAXON_CONFIG", home.config())
-            .env("KLAXON_DATA_DIR", home.data())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(home.dir.path().join("app.log")).unwrap()),
-    )
+    let mut cmd = Command::new(app_bin());
+    cmd.arg("--background")
+        .env("DISPLAY", &display.name)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .env("XDG_RUNTIME_DIR", home.quiet_runtime())
+        .env("HOME", &user_home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env("KLAXON_CONFIG", home.config())
+        .env("KLAXON_DATA_DIR", home.data())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(home.dir.path().join("app.log")).unwrap());
+    cmd
+}
+
+fn app(home: &Home, display: &Display, bus: &PrivateBus) -> Group {
+    Group::spawn(&mut app_command(home, display, bus))
 }
 
 fn notified(notifications: &Notifications, summary: &str) -> Option<String> {
@@ -98,4 +101,51 @@ fn a_tray_app_that_cannot_start_says_why_and_exits_without_a_panic() {
     assert!(!log(&home).contains("panicked"), "{}", log(&home));
     let body = notified(&notifications, "Klaxon cannot start").expect("a notification");
     assert!(body.contains("already running"), "{body}");
+}
+
+#[test]
+fn a_tray_app_whose_engine_dies_says_so_and_restarts_but_not_forever() {
+    let display = Display::start();
+    let bus = PrivateBus::start();
+    let (_conn, notifications) = serve_notifications(&bus);
+    let server = HttpServer::start();
+    let home = Home::new(&fast_config(
+        closed_port(),
+        &http_monitor("API", &server.url()),
+    ));
+    // Debug builds only: every start's engine task panics on its third tick, so each restarted
+    // app fails again, as a deterministic bug would.
+    let mut app =
+        Group::spawn(app_command(&home, &display, &bus).env("KLAXON_INJECT_PANIC", "owner"));
+    let ended = wait_for(LIMIT, || app.ended());
+    assert_eq!(ended.code(), Some(70), "{}", log(&home));
+    let body = wait_for(LIMIT, || notified(&notifications, "Klaxon had a fault"));
+    assert!(
+        body.contains("panicked") && body.contains("restarting"),
+        "{body}"
+    );
+    // The restarted apps fail too; after three restarts the last one stops and says so.
+    let body = wait_for(Duration::from_secs(90), || {
+        notified(&notifications, "Klaxon keeps failing")
+    });
+    assert!(body.contains("after 3 restarts"), "{body}");
+    let restarts = notifications
+        .shown
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(s, _)| s == "Klaxon had a fault")
+        .count();
+    assert_eq!(restarts, 3);
+    // No app is left running on the data dir: a fresh engine can take it.
+    wait_for(LIMIT, || {
+        home.cmd()
+            .args(["status", "--json"])
+            .output()
+            .ok()
+            .filter(|o| {
+                String::from_utf8_lossy(&o.stdout).contains("\"live\": false")
+                    || String::from_utf8_lossy(&o.stdout).contains("\"live\":false")
+            })
+    });
 }

@@ -185,8 +185,8 @@ fn escape_sequences_from_dns_and_http_are_shown_escaped_in_check_status_history_
     let home = Home::new(&fast_config(
         closed_port(),
         &format!(
-            "[[monitor]]\nname = \"Mail DNS\"\ndns = \"klaxon.test\"\nrecord = \"TXT\"\nresolver = \"{}\"\nexpect = {{ records = [\"v=spf1 -all\"] }}\nevery = \"1s\"\ntimeout = \"2s\"\n\n\
-             [[monitor]]\nname = \"API\"\nurl = \"http://{}/health\"\nexpect = {{ json = {{ path = \"status\", equals = \"ok\" }} }}\nevery = \"1s\"\ntimeout = \"2s\"\n\n{}",
+            "[[monitor]]\nname = \"Mail DNS\"\ndns = \"klaxon.test\"\nrecord = \"TXT\"\nresolver = \"{}\"\nexpect = {{ records = [\"v=spf1 -all\"] }}\nevery = \"1s\"\ntimeout = \"1s\"\n\n\
+             [[monitor]]\nname = \"API\"\nurl = \"http://{}/health\"\nexpect = {{ json = {{ path = \"status\", equals = \"ok\" }} }}\nevery = \"1s\"\ntimeout = \"1s\"\n\n{}",
             dns.addr,
             json_server.addr,
             http_monitor("Garbled", &format!("http://{}/", garbled.addr)),

@@ -50,7 +50,7 @@ async fn checks_that_fail_for_want_of_file_handles_are_local_faults_not_outages(
         &config,
         format!(
             "[judge]\nconfirm = 1\nrecover = 1\nretry_every = \"300ms\"\nwitnesses = [\"127.0.0.1:9\"]\n\n\
-             [[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\ntimeout = \"2s\"\n"
+             [[monitor]]\nname = \"API\"\nurl = \"http://{server}/\"\nevery = \"1s\"\ntimeout = \"1s\"\n"
         ),
     )
     .unwrap();
