@@ -243,6 +243,10 @@ pub async fn send(data_dir: &Path, command: &Command) -> Result<Reply> {
         .as_path()
         .to_fs_name::<GenericFilePath>()
         .map_err(control)?;
+    // Said before anything else: no socket can ever exist at a path this long.
+    if cfg!(unix) && path.as_os_str().len() > crate::error::SOCKET_PATH_MAX {
+        return Err(control(std::io::ErrorKind::InvalidInput.into()));
+    }
     socket_file_is_mine(data_dir, &path)?;
     let conn = match Stream::connect(name).await {
         Ok(conn) => conn,

@@ -73,12 +73,19 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Display {
+        // Tests of one binary run in parallel: a number handed out here is never handed out
+        // again in this process, so two tests cannot both think an Xvfb is theirs.
+        static TAKEN: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+        let mut taken = TAKEN.lock().unwrap_or_else(|e| e.into_inner());
         let number = (90..200)
             .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                !taken.contains(n)
+                    && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
                     && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
             })
             .expect("no free X display number");
+        taken.push(number);
+        drop(taken);
         let name = format!(":{number}");
         let server = Group::spawn(
             Command::new("Xvfb")
