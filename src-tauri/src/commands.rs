@@ -1,108 +1,72 @@
-//! The window's commands: each a few lines that hand the request to the engine, the store
-//! (history, read in its own connection) or `settings` (the config file and the keyring).
+//! The window's commands: each a few lines that hand the request to the typed client (the
+//! engine, and the history read in a connection of its own) or to `settings` (the config
+//! file and the keyring).
 
-use jiff::Timestamp;
+use klaxon_core::aftermath::look_back::{DayBar, IncidentDetail};
 use klaxon_core::config::form::{AlarmForm, CheckOutcome, FieldProblem, MonitorForm, Settings};
-use klaxon_core::engine::{self, Command, Reply};
-use klaxon_core::history::{self, DayBar, IncidentDetail};
+use klaxon_core::domain::states::AckVia;
+use klaxon_core::domain::status::{IncidentView, Status};
+use klaxon_core::protocol::Answer;
 use klaxon_core::secrets;
-use klaxon_core::status::{IncidentView, Status};
-use klaxon_core::store::Store;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{Error, Result};
 use crate::{AppState, login, settings};
 
-/// Sends a command and turns a refusal into an error the window can show.
-pub async fn send(state: &AppState, command: Command) -> Result<Reply> {
-    match state.engine.command(command).await {
-        Reply::Refused { message } => Err(Error::Refused(message)),
-        reply => Ok(reply),
-    }
-}
-
 #[tauri::command]
 pub async fn status(state: State<'_, AppState>) -> Result<Status> {
-    match send(&state, Command::Status).await? {
-        Reply::Status { status } => Ok(*status),
-        other => Err(Error::Refused(format!("unexpected answer: {other:?}"))),
-    }
+    Ok(state.client().status().await?)
 }
 
 /// Acknowledges every ringing incident; `code` is the awake check's.
 #[tauri::command]
 pub async fn acknowledge(state: State<'_, AppState>, code: Option<String>) -> Result<String> {
-    message(
-        send(
-            &state,
-            Command::Ack {
-                incident: None,
-                via: "window".into(),
-                code,
-            },
-        )
-        .await?,
-    )
+    said(state.client().acknowledge(None, AckVia::Window, code).await)
 }
 
 #[tauri::command]
 pub async fn snooze(state: State<'_, AppState>, minutes: u64) -> Result<String> {
-    message(send(&state, Command::Snooze { minutes }).await?)
+    said(state.client().snooze(minutes).await)
 }
 
 #[tauri::command]
 pub async fn pause(state: State<'_, AppState>, minutes: Option<u64>) -> Result<String> {
-    message(send(&state, Command::Pause { minutes }).await?)
+    said(state.client().pause(minutes).await)
 }
 
 #[tauri::command]
 pub async fn resume(state: State<'_, AppState>) -> Result<String> {
-    message(send(&state, Command::Resume).await?)
+    said(state.client().resume().await)
 }
 
 /// Plays the whole escalation in ten seconds, to check the volume before bed.
 #[tauri::command]
 pub async fn test_alarm(state: State<'_, AppState>) -> Result<String> {
-    message(send(&state, Command::TestAlarm { seconds: 10 }).await?)
+    said(state.client().test_alarm(10).await)
 }
 
-fn message(reply: Reply) -> Result<String> {
-    Ok(match reply {
-        Reply::Done { message } | Reply::Incidents { message, .. } => message,
-        other => format!("{other:?}"),
-    })
+/// The engine's sentence, for the window to show.
+fn said(answer: klaxon_core::Result<Answer>) -> Result<String> {
+    Ok(answer?.message)
 }
 
 /// Each monitor's last 24 hours, for the bars under the monitors.
 #[tauri::command]
 pub async fn day_bars(state: State<'_, AppState>) -> Result<Vec<DayBar>> {
     let status = state.engine.status().borrow().clone();
-    let names = status
-        .monitors
-        .iter()
-        .map(|m| m.name.clone())
-        .collect::<Vec<_>>();
-    read_store(&state, move |store| {
-        history::day_bars(store, &names, Timestamp::now(), status.blind_since)
-    })
-    .await
+    let names = status.monitors.into_iter().map(|m| m.name).collect();
+    Ok(state.client().day_bars(names, status.blind_since).await?)
 }
 
 /// Every incident, newest first.
 #[tauri::command]
 pub async fn history(state: State<'_, AppState>) -> Result<Vec<IncidentView>> {
-    read_store(&state, |store| {
-        Ok(store.incidents()?.iter().map(IncidentView::from).collect())
-    })
-    .await
+    Ok(state.client().history().await?)
 }
 
 #[tauri::command]
 pub async fn incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail> {
-    read_store(&state, move |store| {
-        history::incident_detail(store, id)?.ok_or(klaxon_core::Error::NoSuchIncident(id))
-    })
-    .await
+    Ok(state.client().incident(id).await?)
 }
 
 #[tauri::command]
@@ -168,7 +132,7 @@ pub async fn save_witnesses(state: State<'_, AppState>, witnesses: Vec<String>) 
 pub async fn set_secret(state: State<'_, AppState>, name: String, value: String) -> Result<String> {
     let stored = name.clone();
     blocking(move || Ok(secrets::set(&stored, &value)?)).await?;
-    send(&state, Command::Reload).await?;
+    state.client().reload().await?;
     Ok(format!("{name} is stored in the keyring"))
 }
 
@@ -176,7 +140,7 @@ pub async fn set_secret(state: State<'_, AppState>, name: String, value: String)
 pub async fn delete_secret(state: State<'_, AppState>, name: String) -> Result<String> {
     let stored = name.clone();
     blocking(move || Ok(secrets::delete(&stored)?)).await?;
-    send(&state, Command::Reload).await?;
+    state.client().reload().await?;
     Ok(format!("{name} is removed from the keyring"))
 }
 
@@ -184,16 +148,6 @@ pub async fn delete_secret(state: State<'_, AppState>, name: String) -> Result<S
 #[tauri::command]
 pub async fn set_launch_at_login<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool> {
     login::set(&app, enabled)
-}
-
-/// Runs a read on the database in its own connection, off the async threads: the window can
-/// look back as often as it likes without waiting on the engine.
-pub(crate) async fn read_store<T: Send + 'static>(
-    state: &AppState,
-    read: impl FnOnce(&Store) -> klaxon_core::Result<T> + Send + 'static,
-) -> Result<T> {
-    let path = engine::database_path(&state.paths.data_dir);
-    blocking(move || Ok(read(&Store::open_read_only(&path)?)?)).await
 }
 
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -6,7 +6,7 @@ use serde::Serialize;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
-    Engine(#[from] klaxon_core::Error),
+    Engine(klaxon_core::Error),
     #[error("{0}")]
     Refused(String),
     #[error("the Klaxon engine is not running")]
@@ -27,6 +27,17 @@ fn problems_text(problems: &[FieldProblem]) -> String {
         })
         .collect();
     lines.join("; ")
+}
+
+/// The engine's refusal reaches the window in the engine's own words, as a refusal; anything
+/// else that went wrong in the core is the engine's error.
+impl From<klaxon_core::Error> for Error {
+    fn from(e: klaxon_core::Error) -> Self {
+        match e {
+            klaxon_core::Error::Refused(message) => Error::Refused(message),
+            other => Error::Engine(other),
+        }
+    }
 }
 
 impl Error {

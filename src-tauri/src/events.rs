@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::watch;
 
-use klaxon_core::status::Status;
+use klaxon_core::domain::status::Status;
 
 /// Follows the engine's status until it stops: the tray is updated and the window (if open)
 /// gets a `status` event with the new snapshot. Every 20 s the tray is looked at again, so a
@@ -50,7 +50,7 @@ fn menu_key(status: &Status) -> Vec<String> {
         .iter()
         .map(|m| format!("{}={}", m.name, m.state))
         .collect();
-    key.extend(status.incidents.iter().map(|i| i.state.clone()));
+    key.extend(status.incidents.iter().map(|i| i.state.to_string()));
     key.push(format!("{:?}", status.paused_until.is_some()));
     key.extend(crate::tray::own_problem(status));
     key

@@ -2,7 +2,7 @@
 //! (and serves the same control socket as `klaxon run`, so the CLI works against it); the tray
 //! shows its state; the window is built on demand.
 
-pub mod after;
+pub mod aftermath;
 pub mod commands;
 pub mod error;
 mod events;
@@ -14,9 +14,10 @@ pub mod window;
 
 use std::sync::Arc;
 
-use klaxon_core::clock::SystemClock;
+use klaxon_core::engine::clock::SystemClock;
 use klaxon_core::engine::{Engine, EngineOptions};
 use klaxon_core::paths::Paths;
+use klaxon_core::protocol::Client;
 use tauri::{Manager, Runtime};
 
 /// The argument the login item starts Klaxon with: to the tray, without opening the window.
@@ -27,6 +28,13 @@ pub struct AppState {
     pub engine: Engine,
     /// The config file and data dir the engine runs on; Settings writes the same file.
     pub paths: Paths,
+}
+
+impl AppState {
+    /// The typed client both shells stand on, here speaking to the in-process engine.
+    pub fn client(&self) -> Client<&Engine> {
+        Client::new(&self.engine, self.paths.clone())
+    }
 }
 
 /// What of the desktop to use: the real app wants both; command tests on the mock runtime
@@ -64,19 +72,19 @@ pub fn build<R: Runtime>(
             commands::set_secret,
             commands::delete_secret,
             commands::set_launch_at_login,
-            after::notes,
-            after::save_notes,
-            after::draft,
-            after::save_draft,
-            after::drafts,
-            after::copy_text,
-            after::open_mail
+            aftermath::notes,
+            aftermath::save_notes,
+            aftermath::draft,
+            aftermath::save_draft,
+            aftermath::drafts,
+            aftermath::copy_text,
+            aftermath::open_mail
         ])
         .plugin(login::plugin())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
-            klaxon_core::open_files::raise_limit();
+            klaxon_core::engine::open_files::raise_limit();
             // Nothing in here may return an error: Tauri panics on a failed set-up, and a tray
             // app started at login that dies with no icon leaves a founder believing he is
             // covered. What cannot start is said in a notification, and the app exits non-zero.
@@ -113,7 +121,7 @@ pub fn build<R: Runtime>(
                 && let Err(e) = window::open(&handle)
             {
                 tracing::error!("cannot open the window: {e}");
-                klaxon_core::desktop::notify(
+                klaxon_core::engine::desktop::notify(
                     "Klaxon cannot open its window",
                     &format!("{e}. Klaxon keeps watching from the tray."),
                 );

@@ -10,7 +10,6 @@ use klaxon_core::config::edit::ConfigDocument;
 use klaxon_core::config::form::{
     AlarmForm, CheckOutcome, FieldProblem, MonitorForm, SecretView, Settings,
 };
-use klaxon_core::engine::{Command, Reply};
 use klaxon_core::paths::Paths;
 use klaxon_core::probe::Prober;
 use klaxon_core::secrets;
@@ -88,10 +87,8 @@ pub async fn change(
     let mut doc = ConfigDocument::read(config)?;
     change(&mut doc)?;
     doc.save()?;
-    match state.engine.command(Command::Reload).await {
-        Reply::Refused { message } => Err(Error::Refused(message)),
-        _ => Ok(format!("{what}; saved to {}", config.display())),
-    }
+    state.client().reload().await?;
+    Ok(format!("{what}; saved to {}", config.display()))
 }
 
 pub fn put_monitor(doc: &mut ConfigDocument, form: &MonitorForm) -> Result<()> {

@@ -54,7 +54,11 @@ pub fn cannot_start<R: Runtime>(app: &AppHandle<R>, reason: &str) {
     let message = format!("{reason}. Nothing is being watched.");
     eprintln!("klaxon-app: Klaxon cannot start: {message}");
     tracing::error!("Klaxon cannot start: {message}");
-    klaxon_core::desktop::notify_and_wait("Klaxon cannot start", &message, Duration::from_secs(3));
+    klaxon_core::engine::desktop::notify_and_wait(
+        "Klaxon cannot start",
+        &message,
+        Duration::from_secs(3),
+    );
     exit(app, CANNOT_START_EXIT);
 }
 
@@ -82,7 +86,7 @@ pub fn restart_on_failure<R: Runtime>(
                 "{reason}. Klaxon failed again after {restarts} restarts and has stopped: nothing is being watched. Start it again, and if this repeats, report it with `klaxon logs`."
             );
             tracing::error!("{message}");
-            klaxon_core::desktop::notify_and_wait(
+            klaxon_core::engine::desktop::notify_and_wait(
                 "Klaxon keeps failing",
                 &message,
                 Duration::from_secs(3),
@@ -91,7 +95,7 @@ pub fn restart_on_failure<R: Runtime>(
         }
         let message = format!("{reason}. Klaxon is restarting.");
         tracing::error!("{message}");
-        klaxon_core::desktop::notify_and_wait(
+        klaxon_core::engine::desktop::notify_and_wait(
             "Klaxon had a fault",
             &message,
             Duration::from_secs(3),

@@ -1,82 +1,38 @@
-//! The tray icon: its picture and tooltip say the state at a glance, and its menu reaches
-//! everything (Linux trays deliver menu clicks only).
+//! The tray icon: its picture and tooltip say the headline state at a glance ([`Status::overall`]
+//! and [`Status::headline`], the same as `klaxon status` and the window), and its menu
+//! ([`menu`]) reaches everything.
+
+mod menu;
 
 use jiff::Timestamp;
-use klaxon_core::engine::Command;
-use klaxon_core::status::Status;
+use klaxon_core::domain::states::Overall;
+use klaxon_core::domain::status::Status;
 use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::AppState;
 
 pub const TRAY_ID: &str = "klaxon";
-const LOGIN_ID: &str = "launch-at-login";
 
-/// Which icon the state calls for: `ok`, `down`, `acknowledged`, `offline`, `paused`.
+/// Which icon the headline state calls for: `ok`, `down`, `acknowledged`, `offline`, `paused`.
 pub fn icon_name(status: &Status) -> &'static str {
-    if status.incidents.iter().any(|i| i.state == "ringing") {
-        "down"
-    } else if !status.incidents.is_empty() {
-        "acknowledged"
-    } else if status.paused_until.is_some() {
-        "paused"
-    } else if status.blind {
-        "offline"
-    } else if status.monitors.iter().any(|m| m.state == "down") {
-        "down"
-    } else {
-        "ok"
+    match status.overall() {
+        Overall::Ringing | Overall::Failing => "down",
+        Overall::Acknowledged => "acknowledged",
+        Overall::Offline => "offline",
+        Overall::Paused => "paused",
+        Overall::AllUp | Overall::NothingConfigured => "ok",
     }
 }
 
 /// "3 monitors up", "API down for 4 min — ringing", and a second line for a fault of Klaxon's
 /// own ("⚠ history is not being saved: the disk is full").
 pub fn tooltip(status: &Status, now: Timestamp) -> String {
-    let head = headline(status, now);
+    let head = status.headline(now);
     match own_problem(status) {
         Some(problem) => format!("{head}\n⚠ {problem}"),
         None => head,
-    }
-}
-
-fn headline(status: &Status, now: Timestamp) -> String {
-    let top = status
-        .incidents
-        .iter()
-        .find(|i| i.state == "ringing")
-        .or(status.incidents.first());
-    if let Some(i) = top {
-        let down_for = now.duration_since(i.first_failure_at).as_secs().max(0);
-        return format!(
-            "{} down for {} — {}",
-            i.monitor,
-            for_how_long(down_for),
-            i.state
-        );
-    }
-    if status.paused_until.is_some() {
-        return "Klaxon is paused".into();
-    }
-    if status.blind {
-        return "Klaxon cannot see: this machine seems offline".into();
-    }
-    let up = status.monitors.iter().filter(|m| m.state == "up").count();
-    match status.monitors.len() {
-        0 => "Klaxon: no monitors yet".into(),
-        n if up == n => format!("{n} monitor{} up", if n == 1 { "" } else { "s" }),
-        n => format!("{up} of {n} monitors up"),
-    }
-}
-
-/// "45 s", "4 min", "2 h 5 min".
-fn for_how_long(secs: i64) -> String {
-    match secs {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min", s / 60),
-        s if s % 3600 < 60 => format!("{} h", s / 3600),
-        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
     }
 }
 
@@ -104,108 +60,11 @@ pub fn own_problem(status: &Status) -> Option<String> {
         .or_else(|| status.store_notice.clone())
 }
 
-fn menu<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<Menu<R>> {
-    let menu = Menu::new(app)?;
-    if let Some(problem) = own_problem(status) {
-        menu.append(&MenuItem::with_id(
-            app,
-            "problem",
-            format!("⚠ {problem}"),
-            false,
-            None::<&str>,
-        )?)?;
-        menu.append(&PredefinedMenuItem::separator(app)?)?;
-    }
-    for (i, m) in status.monitors.iter().enumerate() {
-        let line = format!("{} — {}", m.name, m.state);
-        menu.append(&MenuItem::with_id(
-            app,
-            format!("monitor-{i}"),
-            line,
-            false,
-            None::<&str>,
-        )?)?;
-    }
-    if !status.monitors.is_empty() {
-        menu.append(&PredefinedMenuItem::separator(app)?)?;
-    }
-    let ringing = status.incidents.iter().any(|i| i.state == "ringing");
-    menu.append(&MenuItem::with_id(
-        app,
-        "ack",
-        "Acknowledge…",
-        ringing,
-        None::<&str>,
-    )?)?;
-    let snooze = Submenu::with_id(app, "snooze", "Snooze", ringing)?;
-    for m in [5, 15, 30] {
-        snooze.append(&MenuItem::with_id(
-            app,
-            format!("snooze-{m}"),
-            format!("{m} minutes"),
-            true,
-            None::<&str>,
-        )?)?;
-    }
-    menu.append(&snooze)?;
-    if status.paused_until.is_some() {
-        menu.append(&MenuItem::with_id(
-            app,
-            "resume",
-            "Resume monitoring",
-            true,
-            None::<&str>,
-        )?)?;
-    } else {
-        let pause = Submenu::with_id(app, "pause", "Pause monitoring", true)?;
-        pause.append(&MenuItem::with_id(
-            app,
-            "pause-60",
-            "For 1 hour",
-            true,
-            None::<&str>,
-        )?)?;
-        pause.append(&MenuItem::with_id(
-            app,
-            "pause",
-            "Until resumed",
-            true,
-            None::<&str>,
-        )?)?;
-        menu.append(&pause)?;
-    }
-    menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "open",
-        "Open Klaxon",
-        true,
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "test-alarm",
-        "Test alarm",
-        !ringing,
-        None::<&str>,
-    )?)?;
-    menu.append(&CheckMenuItem::with_id(
-        app,
-        LOGIN_ID,
-        "Launch at login",
-        true,
-        crate::login::is_enabled(app),
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
-    Ok(menu)
-}
-
 pub fn create<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<TrayIcon<R>> {
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
-        .menu(&menu(app, status)?)
+        .menu(&menu::build(app, status)?)
         .tooltip(tooltip(status, Timestamp::now()))
-        .on_menu_event(|app, event| clicked(app, event.id().as_ref()));
+        .on_menu_event(|app, event| menu::clicked(app, event.id().as_ref()));
     if let Some(icon) = icon(icon_name(status)) {
         builder = builder.icon(icon);
     }
@@ -232,75 +91,21 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>, status: &Status, tip: &str, menu_
     };
     let _ = tray.set_icon(icon(icon_name(status)));
     let _ = tray.set_tooltip(Some(tip));
-    if menu_changed && let Ok(menu) = menu(app, status) {
+    if menu_changed && let Ok(menu) = menu::build(app, status) {
         let _ = tray.set_menu(Some(menu));
     }
-}
-
-fn clicked<R: Runtime>(app: &AppHandle<R>, id: &str) {
-    let command = match id {
-        "open" => {
-            let _ = crate::window::open(app);
-            return;
-        }
-        "ack" => {
-            // With the awake check on, the code to type is in the window: open it at the
-            // prompt. Without it, the click is the acknowledgement.
-            let code_needed = app
-                .try_state::<AppState>()
-                .is_none_or(|s| s.engine.status().borrow().ack_code.is_some());
-            if code_needed {
-                let _ = crate::window::open(app);
-                return;
-            }
-            Command::Ack {
-                incident: None,
-                via: "tray".into(),
-                code: None,
-            }
-        }
-        "quit" => {
-            app.exit(0);
-            return;
-        }
-        LOGIN_ID => {
-            let want = !crate::login::is_enabled(app);
-            if let Err(e) = crate::login::set(app, want) {
-                tracing::warn!("tray: {e}");
-            }
-            return;
-        }
-        "resume" => Command::Resume,
-        "test-alarm" => Command::TestAlarm { seconds: 10 },
-        "pause" => Command::Pause { minutes: None },
-        _ => match id.split_once('-') {
-            Some(("snooze", m)) => Command::Snooze {
-                minutes: m.parse().unwrap_or(15),
-            },
-            Some(("pause", m)) => Command::Pause {
-                minutes: m.parse().ok(),
-            },
-            _ => return,
-        },
-    };
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        if let Err(e) = crate::commands::send(&state, command).await {
-            tracing::warn!("tray: {e}");
-        }
-    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use klaxon_core::status::{IncidentView, MonitorView};
+    use klaxon_core::domain::states::{IncidentState, MonitorState};
+    use klaxon_core::domain::status::{IncidentView, MonitorView};
 
-    fn monitor(name: &str, state: &str) -> MonitorView {
+    fn monitor(name: &str, state: MonitorState) -> MonitorView {
         MonitorView {
             name: name.into(),
-            state: state.into(),
+            state,
             last_checked: None,
             latency_ms: None,
             reason: None,
@@ -309,11 +114,11 @@ mod tests {
         }
     }
 
-    fn incident(state: &str, since: Timestamp) -> IncidentView {
+    fn incident(state: IncidentState, since: Timestamp) -> IncidentView {
         IncidentView {
             id: 1,
             monitor: "API".into(),
-            state: state.into(),
+            state,
             opened_at: since,
             acknowledged_at: None,
             resolved_at: None,
@@ -331,16 +136,16 @@ mod tests {
     fn the_tooltip_counts_monitors_when_all_is_well() {
         let mut status = Status {
             monitors: vec![
-                monitor("API", "up"),
-                monitor("DB", "up"),
-                monitor("Web", "up"),
+                monitor("API", MonitorState::Up),
+                monitor("DB", MonitorState::Up),
+                monitor("Web", MonitorState::Up),
             ],
             ..Status::default()
         };
         let now = Timestamp::now();
         assert_eq!(tooltip(&status, now), "3 monitors up");
         assert_eq!(icon_name(&status), "ok");
-        status.monitors[1].state = "down".into();
+        status.monitors[1].state = MonitorState::Down;
         assert_eq!(tooltip(&status, now), "2 of 3 monitors up");
     }
 
@@ -349,13 +154,13 @@ mod tests {
         let now = Timestamp::now();
         let since = now - jiff::SignedDuration::from_secs(4 * 60 + 10);
         let mut status = Status {
-            monitors: vec![monitor("API", "down")],
-            incidents: vec![incident("ringing", since)],
+            monitors: vec![monitor("API", MonitorState::Down)],
+            incidents: vec![incident(IncidentState::Ringing, since)],
             ..Status::default()
         };
         assert_eq!(tooltip(&status, now), "API down for 4 min — ringing");
         assert_eq!(icon_name(&status), "down");
-        status.incidents[0].state = "acknowledged".into();
+        status.incidents[0].state = IncidentState::Acknowledged;
         let later = now + jiff::SignedDuration::from_secs(3600);
         assert_eq!(
             tooltip(&status, later),
@@ -367,7 +172,7 @@ mod tests {
     #[test]
     fn a_store_that_cannot_write_is_shown_in_the_tooltip_even_when_all_is_up() {
         let status = Status {
-            monitors: vec![monitor("API", "up")],
+            monitors: vec![monitor("API", MonitorState::Up)],
             store_problem: Some("history is not being saved: the disk is full".into()),
             ..Status::default()
         };

@@ -4,17 +4,19 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use klaxon_core::Error;
 use klaxon_core::config::Config;
-use klaxon_core::engine::{self, Command, Engine, EngineOptions, Reply};
+use klaxon_core::config::adhoc;
+use klaxon_core::domain::states::AckVia;
+use klaxon_core::engine::clock::SystemClock;
+use klaxon_core::engine::siren::Siren;
+use klaxon_core::engine::siren::plan::Plan;
+use klaxon_core::engine::{Engine, EngineOptions};
 use klaxon_core::paths::Paths;
 use klaxon_core::probe::Prober;
-use klaxon_core::siren::Siren;
-use klaxon_core::siren::plan::Plan;
-use klaxon_core::status::{IncidentView, Status};
-use klaxon_core::store::Store;
+use klaxon_core::protocol::{Answer, Client};
 use klaxon_core::text::{printable, printable_lines};
-use klaxon_core::{Error, adhoc, clock::SystemClock, control};
 
 use crate::output;
 use crate::terminal::{self, errln, outln};
@@ -23,7 +25,7 @@ use crate::terminal::{self, errln, outln};
 const TROUBLE: u8 = 2;
 
 pub async fn run(paths: &Paths) -> Result<ExitCode> {
-    klaxon_core::open_files::raise_limit();
+    klaxon_core::engine::open_files::raise_limit();
     if paths.write_starter_if_missing()? {
         errln!(
             "Wrote a starter config to {}. Add your monitors there.",
@@ -116,10 +118,10 @@ pub async fn check(paths: &Paths, target: &str, timeout: Duration) -> Result<Exi
 }
 
 pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
-    let status = match control::send(&paths.data_dir, &Command::Status).await {
-        Ok(Reply::Status { status }) => *status,
-        Ok(other) => bail!("the engine gave an unexpected answer: {other:?}"),
-        Err(Error::NotRunning(_)) => saved_status(paths)?,
+    let client = Client::over_socket(paths.clone());
+    let status = match client.status().await {
+        Ok(status) => status,
+        Err(Error::NotRunning(_)) => client.saved_status().await?,
         Err(e) => return Err(e.into()),
     };
     if json {
@@ -130,110 +132,54 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Whether the database holds anything yet. An engine creates it empty (0600, before SQLite
-/// opens it) a moment before writing its tables: empty means no history, not an error.
-fn has_history(db: &std::path::Path) -> bool {
-    std::fs::metadata(db).is_ok_and(|m| m.len() > 0)
-}
-
-/// What the database remembers when no engine runs.
-fn saved_status(paths: &Paths) -> Result<Status> {
-    let db = engine::database_path(&paths.data_dir);
-    if !database_exists(&db)? || !has_history(&db) {
-        return Ok(Status::default());
-    }
-    let store = Store::open_read_only(&db)?;
-    let monitors = store.monitor_states()?;
-    let incidents = store
-        .open_incidents()?
-        .iter()
-        .map(IncidentView::from)
-        .collect();
-    Ok(Status {
-        monitors,
-        incidents,
-        ..Status::default()
-    })
-}
-
-/// Whether there is a database yet. A data dir that cannot be looked into is an error, not
-/// an empty history.
-fn database_exists(db: &std::path::Path) -> Result<bool> {
-    db.try_exists().map_err(|source| {
-        Error::Read {
-            path: db.to_path_buf(),
-            source,
-        }
-        .into()
-    })
-}
-
 pub async fn ack(paths: &Paths, incident: Option<i64>) -> Result<ExitCode> {
-    simple(
-        paths,
-        Command::Ack {
-            incident,
-            via: "cli".into(),
-            code: None,
-        },
-    )
-    .await
+    let client = Client::over_socket(paths.clone());
+    answered(client.acknowledge(incident, AckVia::Cli, None).await)
 }
 
 pub async fn snooze(paths: &Paths, minutes: u64) -> Result<ExitCode> {
-    simple(paths, Command::Snooze { minutes }).await
+    answered(Client::over_socket(paths.clone()).snooze(minutes).await)
 }
 
 pub async fn pause(paths: &Paths, minutes: Option<u64>) -> Result<ExitCode> {
-    simple(paths, Command::Pause { minutes }).await
+    answered(Client::over_socket(paths.clone()).pause(minutes).await)
 }
 
-/// Sends a command to the running engine and prints its answer.
-pub async fn simple(paths: &Paths, command: Command) -> Result<ExitCode> {
-    let reply = match control::send(&paths.data_dir, &command).await {
-        Ok(reply) => reply,
+pub async fn resume(paths: &Paths) -> Result<ExitCode> {
+    answered(Client::over_socket(paths.clone()).resume().await)
+}
+
+pub async fn reload(paths: &Paths) -> Result<ExitCode> {
+    answered(Client::over_socket(paths.clone()).reload().await)
+}
+
+/// Prints the engine's answer to an action, and the incidents it changed.
+fn answered(answer: klaxon_core::Result<Answer>) -> Result<ExitCode> {
+    match answer {
+        Ok(answer) => {
+            outln!("{}", printable(&answer.message))?;
+            for i in &answer.incidents {
+                outln!("  #{} {} — {}", i.id, printable(&i.monitor), i.state)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Err(Error::NotRunning(dir)) => {
             errln!(
                 "klaxon: no Klaxon is running on {}; start it with `klaxon run`",
                 dir.display()
             );
-            return Ok(ExitCode::from(TROUBLE));
+            Ok(ExitCode::from(TROUBLE))
         }
-        Err(e) => return Err(e.into()),
-    };
-    match reply {
-        Reply::Done { message } => outln!("{}", printable(&message))?,
-        Reply::Incidents { message, incidents } => {
-            outln!("{}", printable(&message))?;
-            for i in &incidents {
-                outln!(
-                    "  #{} {} — {}",
-                    i.id,
-                    printable(&i.monitor),
-                    printable(&i.state)
-                )?;
-            }
-        }
-        Reply::Refused { message } => {
+        Err(Error::Refused(message)) => {
             errln!("klaxon: {}", printable(&message));
-            return Ok(ExitCode::from(TROUBLE));
+            Ok(ExitCode::from(TROUBLE))
         }
-        other => terminal::json(&other)?,
+        Err(e) => Err(e.into()),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
-pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
-    let db = engine::database_path(&paths.data_dir);
-    let incidents: Vec<IncidentView> = if database_exists(&db)? && has_history(&db) {
-        Store::open_read_only(&db)?
-            .incidents()?
-            .iter()
-            .map(IncidentView::from)
-            .collect()
-    } else {
-        Vec::new()
-    };
+pub async fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
+    let incidents = Client::over_socket(paths.clone()).history().await?;
     if json {
         terminal::json(&incidents)?;
     } else {
@@ -247,7 +193,7 @@ pub fn config_check(paths: &Paths) -> Result<ExitCode> {
         Ok(config) => {
             // A sound file that cannot play is not fatal (the klaxon plays instead), but it is
             // said here, where the user is looking.
-            if let (_, Some(problem)) = klaxon_core::siren::voice_for(&config.alarm.sound) {
+            if let (_, Some(problem)) = klaxon_core::engine::siren::voice_for(&config.alarm.sound) {
                 errln!("warning: {}", printable(&problem));
             }
             outln!(
@@ -319,7 +265,9 @@ pub async fn alarm_test(paths: &Paths, seconds: u64) -> Result<ExitCode> {
 /// A password written into a monitor's URL is in the config file in the clear: it is hidden
 /// everywhere Klaxon shows or keeps the URL, but the file itself is the user's to fix.
 fn warn_of_passwords(config: &Config) {
-    use klaxon_core::monitor::{Target, has_clear_password, shown_url, with_written_password};
+    use klaxon_core::domain::monitor::{
+        Target, has_clear_password, shown_url, with_written_password,
+    };
     for m in &config.monitors {
         let Target::Http(http) = &m.target else {
             continue;

@@ -1,7 +1,7 @@
 //! `klaxon`: the headless engine (`klaxon run`) and the one-shot commands that talk to a
 //! running engine over its control socket, or read the database when none runs.
 
-mod after;
+mod aftermath;
 mod commands;
 mod logs;
 mod output;
@@ -13,7 +13,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use klaxon_core::bounds;
+use klaxon_core::aftermath::draft::{self, DraftKind, DraftTone};
+use klaxon_core::config::bounds;
 
 #[derive(Parser)]
 #[command(
@@ -107,11 +108,11 @@ enum Command {
     Draft {
         incident: i64,
         /// apology, reply, status or postmortem.
-        #[arg(long, default_value = "apology")]
-        kind: String,
+        #[arg(long, default_value = "apology", value_parser = draft_kind)]
+        kind: DraftKind,
         /// personal or formal.
-        #[arg(long, default_value = "personal")]
-        tone: String,
+        #[arg(long, default_value = "personal", value_parser = draft_tone)]
+        tone: DraftTone,
         /// The customer's name.
         #[arg(long, default_value = "")]
         customer: String,
@@ -166,6 +167,14 @@ enum ConfigAction {
     Path,
 }
 
+fn draft_kind(text: &str) -> Result<DraftKind, String> {
+    draft::kind_named(text).map_err(|e| e.to_string())
+}
+
+fn draft_tone(text: &str) -> Result<DraftTone, String> {
+    draft::tone_named(text).map_err(|e| e.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let paths = match klaxon_core::paths::Paths::resolve(cli.config, cli.data_dir) {
@@ -198,9 +207,9 @@ fn main() -> ExitCode {
             Command::Ack { incident } => commands::ack(&paths, incident).await,
             Command::Snooze { minutes } => commands::snooze(&paths, minutes).await,
             Command::Pause { minutes } => commands::pause(&paths, minutes).await,
-            Command::Resume => commands::simple(&paths, klaxon_core::engine::Command::Resume).await,
-            Command::Reload => commands::simple(&paths, klaxon_core::engine::Command::Reload).await,
-            Command::History { json } => commands::history(&paths, json),
+            Command::Resume => commands::resume(&paths).await,
+            Command::Reload => commands::reload(&paths).await,
+            Command::History { json } => commands::history(&paths, json).await,
             Command::Alarm {
                 action: AlarmAction::Test { seconds },
             } => commands::alarm_test(&paths, seconds).await,
@@ -212,18 +221,21 @@ fn main() -> ExitCode {
                 impact,
                 data_loss,
                 offer,
-            } => after::note(
-                &paths,
-                incident,
-                klaxon_core::notes::IncidentNotes {
-                    cause: cause.unwrap_or_default(),
-                    fix: fix.unwrap_or_default(),
-                    prevention: prevent,
-                    impact: impact.unwrap_or_default(),
-                    data_loss: data_loss.unwrap_or_default(),
-                    offer: offer.unwrap_or_default(),
-                },
-            ),
+            } => {
+                aftermath::note(
+                    &paths,
+                    incident,
+                    klaxon_core::domain::notes::IncidentNotes {
+                        cause: cause.unwrap_or_default(),
+                        fix: fix.unwrap_or_default(),
+                        prevention: prevent,
+                        impact: impact.unwrap_or_default(),
+                        data_loss: data_loss.unwrap_or_default(),
+                        offer: offer.unwrap_or_default(),
+                    },
+                )
+                .await
+            }
             Command::Draft {
                 incident,
                 kind,
@@ -231,17 +243,20 @@ fn main() -> ExitCode {
                 customer,
                 tz,
                 save,
-            } => after::draft(
-                &paths,
-                incident,
-                klaxon_core::draft::DraftRequest {
-                    kind,
-                    tone,
-                    customer,
-                    tz,
-                },
-                save,
-            ),
+            } => {
+                aftermath::draft(
+                    &paths,
+                    incident,
+                    draft::DraftRequest {
+                        kind,
+                        tone,
+                        customer,
+                        tz,
+                    },
+                    save,
+                )
+                .await
+            }
             Command::Logs { lines, path } => logs::show(&paths, lines, path),
             Command::Secret {
                 action: SecretAction::Set { name },

@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::Result;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use klaxon_core::status::{Event, IncidentView, PausedUntil, Status};
+use klaxon_core::domain::states::{IncidentState, Overall};
+use klaxon_core::domain::status::{Event, IncidentView, PausedUntil, Status};
+use klaxon_core::domain::words::{self, Style};
 use klaxon_core::text::{printable, printable_lines};
 
 use crate::terminal::outln;
@@ -17,6 +19,7 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
     if !status.live {
         outln!("No Klaxon is running: nothing is being watched. Last known state:")?;
     }
+    outln!("{}", printable(&status.headline(now)))?;
     if status.blind {
         outln!("! Klaxon cannot see anything: this machine seems offline (no witness answers).")?;
     }
@@ -69,7 +72,7 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
         };
         outln!(
             "  {name:<width$}  {:<8} {:>8}  {}  ({}){tls}",
-            printable(&m.state),
+            m.state.as_str(),
             latency,
             printable(m.reason.as_deref().unwrap_or("")),
             checked
@@ -85,13 +88,13 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
                 "  #{} {} — {} since {} ({}): {}",
                 i.id,
                 printable(&i.monitor),
-                printable(&i.state),
+                i.state,
                 local(i.opened_at),
                 ago(i.opened_at, now),
                 printable(&i.reason)
             )?;
         }
-        if status.incidents.iter().any(|i| i.state == "ringing") {
+        if status.overall() == Overall::Ringing {
             outln!(
                 "Ringing. `klaxon ack` stops it; `klaxon snooze 10` silences it for 10 minutes."
             )?;
@@ -113,7 +116,7 @@ pub fn history(incidents: &[IncidentView]) -> Result<()> {
             "#{} {} — {} — opened {}, acknowledged after {}, recovered after {}: {}",
             i.id,
             printable(&i.monitor),
-            printable(&i.state),
+            i.state,
             local(i.opened_at),
             secs(i.time_to_acknowledge_s),
             secs(i.time_to_recover_s),
@@ -126,7 +129,7 @@ pub fn history(incidents: &[IncidentView]) -> Result<()> {
 /// What `klaxon run` adds to the engine's own log: the terminal bell when an incident rings.
 pub fn event(event: &Event) {
     if let Event::IncidentChanged { incident } = event
-        && incident.state == "ringing"
+        && incident.state == IncidentState::Ringing
     {
         // The one control character Klaxon means to send; written raw, past the escaping.
         let _ = std::io::Write::write_all(&mut std::io::stderr(), b"\x07");
@@ -139,18 +142,13 @@ fn local(t: Timestamp) -> String {
         .to_string()
 }
 
+/// How long ago, in whole seconds at most.
 fn ago(t: Timestamp, now: Timestamp) -> String {
     let d = Duration::try_from(now.duration_since(t)).unwrap_or_default();
-    duration(d)
+    duration(Duration::from_secs(d.as_secs()))
 }
 
-/// "45 s", "4 min", "3 h 5 min".
+/// "45 s", "4 min", "3 h 5 min": the same words as everywhere.
 pub fn duration(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min", s / 60),
-        _ if s % 3600 / 60 == 0 => format!("{} h", s / 3600),
-        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
-    }
+    words::duration(d, Style::Short)
 }

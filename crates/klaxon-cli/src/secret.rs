@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use klaxon_core::config::edit::ConfigDocument;
-use klaxon_core::engine::Command;
 use klaxon_core::paths::Paths;
-use klaxon_core::{control, secrets};
+use klaxon_core::protocol::Client;
+use klaxon_core::secrets;
 
 use klaxon_core::text::printable;
 
@@ -60,5 +60,5 @@ pub fn list(paths: &Paths) -> Result<ExitCode> {
 /// A running engine prepares checks when it loads the config; a reload makes the monitors that
 /// could not be prepared (a missing secret) try again. No engine running is fine.
 async fn restart_checks(paths: &Paths) {
-    let _ = control::send(&paths.data_dir, &Command::Reload).await;
+    let _ = Client::over_socket(paths.clone()).reload().await;
 }

@@ -19,9 +19,11 @@ use support::{Kill, cpu_time, peak_rss_kb};
 
 mod support;
 
-use klaxon_core::clock::SystemClock;
-use klaxon_core::engine::{Command as EngineCommand, Engine, EngineOptions, Reply};
-use klaxon_core::monitor::{Evidence, Sample};
+use klaxon_core::domain::monitor::{Evidence, Sample};
+use klaxon_core::domain::states::MonitorState;
+use klaxon_core::engine::clock::SystemClock;
+use klaxon_core::engine::{Engine, EngineOptions};
+use klaxon_core::protocol::{Command as EngineCommand, Reply};
 use klaxon_core::store::Store;
 
 fn main() {
@@ -97,7 +99,11 @@ fn engine_run(count: usize, port: u16, run_for: Duration) -> EngineFigures {
             panic!("the engine did not report slips");
         };
         let status = engine.status().borrow().clone();
-        let down = status.monitors.iter().filter(|m| m.state != "up").count();
+        let down = status
+            .monitors
+            .iter()
+            .filter(|m| m.state != MonitorState::Up)
+            .count();
         assert!(
             down == 0,
             "{down} monitors not up: the bench server did not keep up"

@@ -16,9 +16,11 @@ use support::{Kill, cpu_time};
 
 mod support;
 
-use klaxon_core::clock::SystemClock;
-use klaxon_core::engine::{Command as EngineCommand, Engine, EngineOptions};
-use klaxon_core::status::Event;
+use klaxon_core::domain::states::{AckVia, IncidentState};
+use klaxon_core::domain::status::Event;
+use klaxon_core::engine::clock::SystemClock;
+use klaxon_core::engine::{Engine, EngineOptions};
+use klaxon_core::protocol::Command as EngineCommand;
 
 const RATE_BYTES: f64 = 48_000.0 * 4.0;
 const AUDIBLE: f32 = 0.01;
@@ -98,7 +100,7 @@ fn main() {
             // Wait for the incident to open (ringing), noting the recording's position then.
             let opened_at = loop {
                 match events.recv().await {
-                    Ok(Event::IncidentChanged { incident }) if incident.state == "ringing" => break position(&recording),
+                    Ok(Event::IncidentChanged { incident }) if incident.state == IncidentState::Ringing => break position(&recording),
                     Ok(_) => {}
                     Err(e) => panic!("engine events ended: {e}"),
                 }
@@ -110,7 +112,7 @@ fn main() {
                 tokio::time::sleep(Duration::from_secs(10)).await;
                 cpu_ringing = cpu_time() - before;
             }
-            engine.command(EngineCommand::Ack { incident: None, via: "cli".into(), code: None }).await;
+            engine.command(EngineCommand::Ack { incident: None, via: AckVia::Cli, code: None }).await;
             let acked_at = position(&recording);
             tokio::time::sleep(Duration::from_secs(1)).await;
             let quiet = last_sound(&recording, acked_at - 0.5).unwrap_or(acked_at);
@@ -119,7 +121,7 @@ fn main() {
             service = Some(std::net::TcpListener::bind(addr).expect("rebind"));
             loop {
                 match events.recv().await {
-                    Ok(Event::IncidentChanged { incident }) if incident.state == "resolved" => break,
+                    Ok(Event::IncidentChanged { incident }) if incident.state == IncidentState::Resolved => break,
                     Ok(_) => {}
                     Err(e) => panic!("engine events ended: {e}"),
                 }

@@ -5,18 +5,20 @@
 //! on the way ([`unknown_keys`]); values that need interpreting (durations, sizes, URLs,
 //! `host:port`) are read as spanned values and checked in a second pass that collects all
 //! errors instead of stopping at the first. Every duration, size and count is held to the
-//! limits in [`crate::bounds`].
+//! limits in [`crate::config::bounds`].
 
-mod alarm;
+pub mod adhoc;
+mod alarm_table;
+pub mod bounds;
 pub mod edit;
 pub mod form;
-mod judge;
+mod judge_table;
 mod product;
 mod raw;
 mod unknown_keys;
 
-pub use alarm::{AlarmConfig, SoundChoice};
-pub use judge::{DEFAULT_WITNESSES, JudgeConfig};
+pub use alarm_table::{AlarmConfig, SoundChoice};
+pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig};
 pub use product::ProductConfig;
 
 use std::collections::HashSet;
@@ -27,9 +29,9 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use crate::bounds::Within;
+use crate::config::bounds::Within;
+use crate::domain::monitor::{HttpCheck, HttpExpect, Monitor, StatusRange};
 use crate::error::{Error, Result};
-use crate::monitor::{HttpCheck, HttpExpect, Monitor, StatusRange};
 
 /// The parsed, validated configuration.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -282,9 +284,7 @@ pub fn split_host_port(text: &str) -> Result<(String, u16), String> {
 pub const STARTER: &str = include_str!("starter.toml");
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;
 
 #[cfg(test)]
-#[path = "config_bounds_tests.rs"]
-mod bounds_tests;
+mod limits_tests;

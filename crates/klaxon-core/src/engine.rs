@@ -6,8 +6,18 @@
 //!
 //! [`Engine`] is the handle: dropping it stops the task and every monitor task with it.
 
+pub mod clock;
+pub mod control;
+pub mod desktop;
+pub mod fault_injection;
+pub mod keep_awake;
+pub mod local_fault;
+pub mod open_files;
 mod owner;
+pub mod schedule;
+pub mod siren;
 mod watch_file;
+pub mod witness;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -15,14 +25,14 @@ use std::path::{Path, PathBuf};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::domain::incident::IncidentBook;
+use crate::domain::status::{Event, Status};
+use crate::engine::clock::SharedClock;
 use crate::error::{Error, Result};
-use crate::incident::IncidentBook;
-use crate::status::{Event, IncidentView, Status};
+use crate::paths::DataFiles;
+use crate::protocol::{Command, Reply, Transport};
 use crate::store::{Store, StoreWriter, Write};
-
-pub use owner::SlipStats;
 
 /// Where an engine keeps its files and how it tells time.
 #[derive(Clone)]
@@ -32,74 +42,7 @@ pub struct EngineOptions {
     pub clock: SharedClock,
 }
 
-/// What can be asked of a running engine.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "cmd", rename_all = "snake_case")]
-pub enum Command {
-    Status,
-    /// Acknowledge one incident, or all ringing ones. `via` says where from (`cli`, `window`,
-    /// `tray`). With the awake check on, anything but the CLI must give the code that `status`
-    /// shows while ringing: the CLI is deliberate by nature, a half-asleep click is not.
-    Ack {
-        incident: Option<i64>,
-        via: String,
-        #[serde(default)]
-        code: Option<String>,
-    },
-    Snooze {
-        minutes: u64,
-    },
-    /// Stop checking, for a while or until `resume`.
-    Pause {
-        minutes: Option<u64>,
-    },
-    Resume,
-    /// Re-read the config file.
-    Reload,
-    /// Play the escalation compressed into `seconds` (refused while an incident rings).
-    TestAlarm {
-        seconds: u64,
-    },
-    /// Schedule slip figures, for the benchmark.
-    Slips,
-}
-
-/// The engine's answer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "reply", rename_all = "snake_case")]
-pub enum Reply {
-    Status {
-        status: Box<Status>,
-    },
-    Incidents {
-        message: String,
-        incidents: Vec<IncidentView>,
-    },
-    Done {
-        message: String,
-    },
-    Slips {
-        slips: SlipStats,
-    },
-    Refused {
-        message: String,
-    },
-}
-
 pub type Envelope = (Command, oneshot::Sender<Reply>);
-
-/// Files in the data dir.
-pub fn database_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("klaxon.db")
-}
-
-pub fn socket_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("klaxon.sock")
-}
-
-fn lock_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("klaxon.lock")
-}
 
 /// A running engine. Dropping it stops everything it started and releases the data dir.
 pub struct Engine {
@@ -111,7 +54,7 @@ pub struct Engine {
     owner: tokio::task::AbortHandle,
     failure: watch::Receiver<Option<String>>,
     shutdown: Option<oneshot::Sender<()>>,
-    _control: crate::control::ControlServer,
+    _control: crate::engine::control::ControlServer,
     _lock: File,
 }
 
@@ -164,8 +107,10 @@ impl Engine {
             owner.reject(message);
         }
         owner.store_notice(store_notice);
-        let control =
-            crate::control::ControlServer::start(&socket_path(&options_dir), commands_tx.clone())?;
+        let control = crate::engine::control::ControlServer::start(
+            &DataFiles::new(&options_dir).socket(),
+            commands_tx.clone(),
+        )?;
         let owner_task = tokio::spawn(owner.run(commands_rx, shutdown_rx));
         let owner_abort = owner_task.abort_handle();
         let (failure_tx, failure) = watch::channel(None);
@@ -174,7 +119,7 @@ impl Engine {
                 Ok(()) => return, // stopped on purpose
                 Err(e) if e.is_panic() => format!(
                     "the engine's task panicked: {}",
-                    crate::schedule::panic_message(e.into_panic().as_ref())
+                    crate::engine::schedule::panic_message(e.into_panic().as_ref())
                 ),
                 Err(e) if e.is_cancelled() => return,
                 Err(e) => format!("the engine's task ended: {e}"),
@@ -249,14 +194,15 @@ impl Drop for Engine {
 /// open incidents and a writer, and starts. A damaged file is set aside (the notice says where);
 /// one that cannot be written right now is read if it can be, and written once it can.
 fn open_history(options: &EngineOptions) -> (StoreWriter, IncidentBook, Option<String>) {
-    let path = database_path(&options.data_dir);
+    let path = DataFiles::new(&options.data_dir).database();
     let now = options.clock.now();
     let opened = crate::store::open_for_engine(&path, now);
     let mut restarts: Vec<Write> = Vec::new();
     let book = match &opened.store {
-        Some(store) => IncidentBook::load(store, &mut restarts, now),
-        None => Store::open_read_only(&path)
-            .and_then(|store| IncidentBook::load(&store, &mut restarts, now)),
+        Some(store) => store.incident_book(&mut restarts, now),
+        None => {
+            Store::open_read_only(&path).and_then(|store| store.incident_book(&mut restarts, now))
+        }
     };
     let book = book.unwrap_or_else(|e| {
         tracing::error!("cannot read the open incidents: {e}");
@@ -270,7 +216,7 @@ fn open_history(options: &EngineOptions) -> (StoreWriter, IncidentBook, Option<S
 }
 
 fn lock_data_dir(data_dir: &Path) -> Result<File> {
-    let path = lock_path(data_dir);
+    let path = DataFiles::new(data_dir).lock();
     let file = File::options()
         .create(true)
         .truncate(false)
@@ -286,5 +232,13 @@ fn lock_data_dir(data_dir: &Path) -> Result<File> {
             Err(Error::AlreadyRunning(data_dir.to_path_buf()))
         }
         Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
+    }
+}
+
+/// The tray app, which runs its engine in-process, speaks to it through the same typed client
+/// as the CLI does over the socket.
+impl Transport for Engine {
+    fn send(&self, command: Command) -> impl std::future::Future<Output = Result<Reply>> + Send {
+        async move { Ok(self.command(command).await) }
     }
 }

@@ -59,6 +59,17 @@ pub enum Error {
     #[error("the engine answered: {0}")]
     Refused(String),
 
+    /// Nothing has been recorded in the data dir yet, so no incident can be found there.
+    #[error(
+        "there is no history yet in {} (Klaxon has not recorded anything there), so there is no incident #{incident}",
+        data_dir.display()
+    )]
+    NoHistory { data_dir: PathBuf, incident: i64 },
+
+    /// The engine answered with something this Klaxon does not expect (another version?).
+    #[error("the engine gave an answer this Klaxon does not understand: {0}")]
+    UnexpectedReply(String),
+
     #[error("no incident {0}")]
     NoSuchIncident(i64),
 

@@ -1,34 +1,38 @@
 //! Klaxon's engine: everything that decides "is it down?" and remembers what happened, with no
 //! window. The tray app and the `klaxon` CLI are thin shells over this crate.
+//!
+//! Where things live, and which way the dependencies point (each folder uses only those to
+//! its left, and the shared edges at the bottom):
+//!
+//! ```text
+//! domain  ←  config, probe  ←  store  ←  engine  ←  protocol  ←  shells (CLI, tray app)
+//!                                  ↖  aftermath  ↙
+//! ```
+//!
+//! - [`domain`]: value types with no I/O — monitors and samples, the judge, incidents and
+//!   their book, the states and the status snapshot, durations in words.
+//! - [`config`]: `klaxon.toml` read, checked and edited; every limit ([`config::bounds`]).
+//! - [`probe`]: one check of one monitor (HTTP, TCP, TLS, DNS) against the network.
+//! - [`store`]: the SQLite history, its writer thread and recovery of a damaged file.
+//! - [`engine`]: the running engine — owner task, monitor schedule, witnesses, clock, siren,
+//!   keep-awake, desktop notifications, the control socket's server, local faults.
+//! - [`protocol`]: the control socket's wire format and the typed client both shells use.
+//! - [`aftermath`]: after an outage — the look back, notes, drafts to customers.
+//! - Edges shared by all: [`paths`] (which files, where), [`data_dir`] (kept private),
+//!   [`text`] (outside text made safe), [`secrets`] (the keyring), [`logging`], [`error`].
 
+pub mod aftermath;
 pub mod config;
-pub mod draft;
-pub mod error;
-pub mod monitor;
-pub mod notes;
-pub mod probe;
-
-pub use error::{Error, Result};
-pub mod adhoc;
-pub mod awake;
-pub mod bounds;
-pub mod clock;
-pub mod control;
 pub mod data_dir;
-pub mod desktop;
+pub mod domain;
 pub mod engine;
-pub mod fault_injection;
-pub mod history;
-pub mod incident;
-pub mod judge;
-pub mod local_fault;
+pub mod error;
 pub mod logging;
-pub mod open_files;
 pub mod paths;
-pub mod schedule;
+pub mod probe;
+pub mod protocol;
 pub mod secrets;
-pub mod siren;
-pub mod status;
 pub mod store;
 pub mod text;
-pub mod witness;
+
+pub use error::{Error, Result};

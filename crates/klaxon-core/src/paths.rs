@@ -1,7 +1,7 @@
 //! Which config file and data dir Klaxon uses, the same for the CLI and the tray app: an
 //! explicit path, then KLAXON_CONFIG / KLAXON_DATA_DIR, then the platform's directories.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -54,5 +54,43 @@ impl Paths {
             source,
         })?;
         Ok(true)
+    }
+}
+
+/// The one place that names the files in a data dir. Every part of Klaxon that opens one of
+/// them asks here, so the CLI, the tray app and the engine can never look in different places.
+#[derive(Debug, Clone, Copy)]
+pub struct DataFiles<'a> {
+    dir: &'a Path,
+}
+
+impl<'a> DataFiles<'a> {
+    pub fn new(dir: &'a Path) -> Self {
+        DataFiles { dir }
+    }
+
+    /// The SQLite history (with its `-wal` and `-shm` beside it).
+    pub fn database(&self) -> PathBuf {
+        self.dir.join("klaxon.db")
+    }
+
+    /// The control socket the engine serves and the shells talk to.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.join("klaxon.sock")
+    }
+
+    /// Held by the one engine running on this data dir.
+    pub fn lock(&self) -> PathBuf {
+        self.dir.join("klaxon.lock")
+    }
+
+    /// The user's volume while the siren raised it, restored after a crash mid-ring.
+    pub fn volume_memory(&self) -> PathBuf {
+        self.dir.join("volume-before-alarm.json")
+    }
+
+    /// The tray app's rotating log (older ones beside it as `klaxon.log.N`).
+    pub fn log(&self) -> PathBuf {
+        self.dir.join("klaxon.log")
     }
 }

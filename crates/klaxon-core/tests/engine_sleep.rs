@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use klaxon_core::clock::{Clock, TokioClock};
+use klaxon_core::domain::states::{MonitorState, UnwatchedCause};
+use klaxon_core::domain::status::Event;
+use klaxon_core::engine::clock::{Clock, TokioClock};
 use klaxon_core::engine::{Engine, EngineOptions};
-use klaxon_core::status::Event;
 use klaxon_core::store::Store;
 
 async fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
@@ -37,7 +38,7 @@ async fn engine_up(config: String) -> (tempfile::TempDir, Engine, TokioClock) {
     .unwrap();
     let status = engine.status();
     wait_until("the monitor up", Duration::from_secs(20), || {
-        status.borrow().monitors[0].state == "up"
+        status.borrow().monitors[0].state == MonitorState::Up
     })
     .await;
     (dir, engine, clock)
@@ -57,7 +58,7 @@ async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period
     let (from, to) = loop {
         match tokio::time::timeout(Duration::from_secs(20), events.recv()).await {
             Ok(Ok(Event::Unmonitored { from, to, cause })) => {
-                assert_eq!(cause, "suspend");
+                assert_eq!(cause, UnwatchedCause::Suspend);
                 break (from, to);
             }
             Ok(Ok(_)) => continue,
@@ -88,7 +89,7 @@ async fn a_sleep_is_recorded_as_unmonitored_and_checks_wait_for_the_grace_period
     let store = Store::open_read_only(&dir.path().join("data/klaxon.db")).unwrap();
     let gaps = store.unmonitored().unwrap();
     assert_eq!(gaps.len(), 1);
-    assert_eq!(gaps[0].2, "suspend");
+    assert_eq!(gaps[0].cause, UnwatchedCause::Suspend);
     engine.shutdown().await;
 }
 
@@ -116,7 +117,7 @@ async fn a_failure_right_after_waking_does_not_ring() {
             .is_some_and(|t| t > woke)
     })
     .await;
-    assert_eq!(status.borrow().monitors[0].state, "up");
+    assert_eq!(status.borrow().monitors[0].state, MonitorState::Up);
     let store = Store::open_read_only(&dir.path().join("data/klaxon.db")).unwrap();
     assert!(
         store.incidents().unwrap().is_empty(),

@@ -12,10 +12,11 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use klaxon_core::clock::SystemClock;
+use klaxon_core::domain::monitor::RecordKind;
+use klaxon_core::domain::states::MonitorState;
+use klaxon_core::engine::clock::SystemClock;
+use klaxon_core::engine::local_fault::LocalFault;
 use klaxon_core::engine::{Engine, EngineOptions};
-use klaxon_core::local_fault::LocalFault;
-use klaxon_core::monitor::RecordKind;
 use klaxon_core::probe::Prober;
 use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 
@@ -63,7 +64,7 @@ async fn checks_that_fail_for_want_of_file_handles_are_local_faults_not_outages(
     .unwrap();
     let status = engine.status();
     wait_until("API up", Duration::from_secs(20), || {
-        status.borrow().monitors[0].state == "up"
+        status.borrow().monitors[0].state == MonitorState::Up
     })
     .await;
     let resolver = support::dns_server().await;
@@ -119,7 +120,12 @@ async fn checks_that_fail_for_want_of_file_handles_are_local_faults_not_outages(
     while Instant::now() < watch_until {
         {
             let now = status.borrow();
-            assert_eq!(now.monitors[0].state, "up", "{:?}", now.monitors[0]);
+            assert_eq!(
+                now.monitors[0].state,
+                MonitorState::Up,
+                "{:?}",
+                now.monitors[0]
+            );
             assert!(now.incidents.is_empty(), "{:?}", now.incidents);
             let said = now.local_fault.as_deref().unwrap_or_default();
             assert!(said.contains("Klaxon has too many open files"), "{said}");

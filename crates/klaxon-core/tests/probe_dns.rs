@@ -5,11 +5,11 @@ mod support;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use klaxon_core::monitor::{RecordKind, Sample};
+use klaxon_core::domain::monitor::{RecordKind, Sample};
 use klaxon_core::probe::Prober;
 use support::*;
 
-async fn probe(monitor: klaxon_core::monitor::Monitor) -> (Sample, Duration) {
+async fn probe(monitor: klaxon_core::domain::monitor::Monitor) -> (Sample, Duration) {
     let prober = Prober::new(&monitor).unwrap();
     timed(prober.check(Timestamp::now())).await
 }

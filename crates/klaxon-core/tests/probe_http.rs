@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use klaxon_core::Error;
-use klaxon_core::monitor::{Sample, StatusRange};
+use klaxon_core::domain::monitor::{Sample, StatusRange};
 use klaxon_core::probe::Prober;
 use serde_json::json;
 use support::*;
@@ -18,7 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 /// The timeout, one second of grace, and room for a slow CI machine.
 const BOUND: Duration = Duration::from_secs(4);
 
-async fn probe(monitor: klaxon_core::monitor::Monitor) -> (Sample, Duration) {
+async fn probe(monitor: klaxon_core::domain::monitor::Monitor) -> (Sample, Duration) {
     let prober = Prober::new(&monitor).unwrap();
     timed(prober.check(Timestamp::now())).await
 }
@@ -337,7 +337,7 @@ async fn a_server_that_hangs_up_without_answering_is_reported() {
 // ---------------------------------------------------------------------------------------------
 // HTTPS
 
-fn https(addr: std::net::SocketAddr, pki: Option<&Pki>) -> klaxon_core::monitor::HttpCheck {
+fn https(addr: std::net::SocketAddr, pki: Option<&Pki>) -> klaxon_core::domain::monitor::HttpCheck {
     let mut check = http_check(&format!("https://{addr}/"));
     check.ca_file = pki.map(|p| p.ca_path().to_path_buf());
     check

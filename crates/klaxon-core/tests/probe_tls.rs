@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use klaxon_core::Error;
-use klaxon_core::monitor::{Sample, Target};
+use klaxon_core::domain::monitor::{Sample, Target};
 use klaxon_core::probe::Prober;
 use support::*;
 use tokio::io::AsyncWriteExt;
@@ -16,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 /// The probes' timeout in these tests is 5 s (see `support::tls`); this leaves a margin.
 const BOUND: Duration = Duration::from_secs(7);
 
-async fn probe(monitor: klaxon_core::monitor::Monitor) -> (Sample, Duration) {
+async fn probe(monitor: klaxon_core::domain::monitor::Monitor) -> (Sample, Duration) {
     let prober = Prober::new(&monitor).unwrap();
     timed(prober.check(Timestamp::now())).await
 }

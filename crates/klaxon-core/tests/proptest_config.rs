@@ -1,14 +1,14 @@
 //! Property tests of the config parser, the one reader of a file the user (or an editor, or a
 //! sync tool) writes: whatever the text, it never panics, every refusal points at a line and
-//! column inside the file, and whatever it accepts is within `klaxon_core::bounds`.
+//! column inside the file, and whatever it accepts is within `klaxon_core::config::bounds`.
 //!
 //! 64 cases each in `cargo test`; `make fuzz` runs many more (`PROPTEST_CASES`).
 
 use std::path::Path;
 
-use klaxon_core::bounds;
+use klaxon_core::config::bounds;
 use klaxon_core::config::{Config, ConfigErrors};
-use klaxon_core::monitor::Target;
+use klaxon_core::domain::monitor::Target;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::FileFailurePersistence;

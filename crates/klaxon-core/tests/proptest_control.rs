@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
-use klaxon_core::bounds;
-use klaxon_core::clock::SystemClock;
-use klaxon_core::engine::{Command, Engine, EngineOptions};
+use klaxon_core::engine::clock::SystemClock;
+use klaxon_core::engine::{Engine, EngineOptions};
+use klaxon_core::protocol::Command;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::FileFailurePersistence;
@@ -84,7 +84,7 @@ fn line() -> impl Strategy<Value = String> {
 /// The command `line` would be, if the engine would act on it.
 fn admitted(line: &str) -> Option<Command> {
     let command = serde_json::from_str::<Command>(line).ok()?;
-    bounds::check_command(&command).ok()?;
+    command.check().ok()?;
     Some(command)
 }
 

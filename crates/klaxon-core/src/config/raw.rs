@@ -1,6 +1,6 @@
 //! The first pass over `klaxon.toml`: serde's view of the file (wrong types are its errors;
 //! unknown keys are collected by [`super::unknown_keys`]), then the second pass that interprets
-//! each monitor's values, holds them to [`crate::bounds`], and collects every problem with its
+//! each monitor's values, holds them to [`crate::config::bounds`], and collects every problem with its
 //! location. An HTTP monitor's own keys are read in [`http`].
 
 mod http;
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::*;
-use crate::bounds;
-use crate::monitor::{DnsCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck};
+use crate::config::bounds;
+use crate::domain::monitor::{DnsCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck};
 
 #[cfg(test)]
 pub(super) use http::parse_status;
@@ -23,9 +23,9 @@ pub(super) use http::parse_status;
 #[derive(Deserialize)]
 pub(super) struct RawConfig {
     #[serde(default)]
-    pub(super) alarm: super::alarm::RawAlarm,
+    pub(super) alarm: super::alarm_table::RawAlarm,
     #[serde(default)]
-    pub(super) judge: super::judge::RawJudge,
+    pub(super) judge: super::judge_table::RawJudge,
     #[serde(default)]
     pub(super) monitor: Vec<Spanned<RawMonitor>>,
     #[serde(default)]

@@ -1,10 +1,10 @@
 //! The owner task's state and its message loop. See the parent module for why it is one task.
 
-mod alarm;
 mod commands;
 mod faults;
 mod local_fault;
 mod reload;
+mod siren_sync;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,21 +16,14 @@ use tokio::task::JoinHandle;
 
 use super::{EngineOptions, Envelope};
 use crate::config::Config;
+use crate::domain::incident::{Incident, IncidentBook};
+use crate::domain::monitor::{Sample, Verdict};
+use crate::domain::states::UnwatchedCause;
+use crate::domain::status::{Event, IncidentView, MonitorView, PausedUntil, Status};
+use crate::engine::schedule::{self, Context, Crash, Directions, MonitorTask, Observation};
 use crate::error::Result;
-use crate::incident::{Incident, IncidentBook};
-use crate::monitor::{Sample, Verdict};
-use crate::schedule::{self, Context, Crash, Directions, MonitorTask, Observation};
-use crate::status::{Event, IncidentView, MonitorView, PausedUntil, Status};
+use crate::protocol::SlipStats;
 use crate::store::{RAW_WINDOW, StoreHealth, StoreWriter, Write};
-
-/// How late checks started, in milliseconds.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SlipStats {
-    pub checks: u64,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-    pub max_ms: f64,
-}
 
 /// Keep the most recent slips only, so memory stays flat on a long run.
 const SLIP_WINDOW: usize = 100_000;
@@ -83,13 +76,13 @@ pub(super) struct Owner {
     last_rollup: Option<Timestamp>,
     status: watch::Sender<Status>,
     events: broadcast::Sender<Event>,
-    siren: crate::siren::Siren,
-    sound: watch::Receiver<crate::siren::SoundStatus>,
+    siren: crate::engine::siren::Siren,
+    sound: watch::Receiver<crate::engine::siren::SoundStatus>,
     /// When the current ringing started, for the siren's escalation.
     ringing_since: Option<std::time::Instant>,
     /// The awake check's code while something rings.
     ack_code: Option<String>,
-    keep_awake: crate::awake::KeepAwake,
+    keep_awake: crate::engine::keep_awake::KeepAwake,
     /// Checks this machine could not make (out of files, memory, ports): shown, never judged.
     local_faults: local_fault::LocalFaults,
 }
@@ -116,7 +109,7 @@ impl Owner {
             &options,
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
-        let siren = crate::siren::Siren::start(&config.alarm, Some(&options.data_dir));
+        let siren = crate::engine::siren::Siren::start(&config.alarm, Some(&options.data_dir));
         let mut owner = Owner {
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
@@ -159,7 +152,7 @@ impl Owner {
             siren,
             ringing_since: None,
             ack_code: None,
-            keep_awake: crate::awake::KeepAwake::default(),
+            keep_awake: crate::engine::keep_awake::KeepAwake::default(),
             local_faults: local_fault::LocalFaults::default(),
         };
         owner.apply(config);
@@ -235,13 +228,13 @@ impl Owner {
         let changed = w.verdict != obs.verdict;
         w.verdict = obs.verdict;
         if self.paused.is_none() {
-            w.view.state = obs.verdict.as_str().to_string();
+            w.view.state = obs.verdict.state();
         }
         let failing_since = w.failing_since.unwrap_or(s.at);
         let view = w.view.clone();
         self.pending.push((obs.monitor.clone(), obs.sample.clone()));
         if changed {
-            tracing::info!(monitor = %obs.monitor, state = obs.verdict.as_str(), reason = %s.reason, "monitor changed");
+            tracing::info!(monitor = %obs.monitor, state = obs.verdict.state().as_str(), reason = %s.reason, "monitor changed");
             let _ = self.events.send(Event::MonitorChanged { monitor: view });
         }
         let incident = match obs.verdict {
@@ -274,7 +267,7 @@ impl Owner {
             let _ = self.events.send(Event::IncidentChanged {
                 incident: incident.into(),
             });
-            alarm::notify_incident(incident);
+            siren_sync::notify_incident(incident);
         }
     }
 
@@ -283,7 +276,7 @@ impl Owner {
         self.writer.send(Write::Unmonitored {
             from: slept,
             to: woke,
-            cause: "suspend".into(),
+            cause: UnwatchedCause::Suspend,
         });
         // Snoozes and pauses count the time asleep, which the monotonic clock does not.
         let asleep = Duration::try_from(woke.duration_since(slept)).unwrap_or_default();
@@ -295,7 +288,7 @@ impl Owner {
         let _ = self.events.send(Event::Unmonitored {
             from: slept,
             to: woke,
-            cause: "suspend".into(),
+            cause: UnwatchedCause::Suspend,
         });
     }
 
@@ -303,7 +296,7 @@ impl Owner {
         let now = self.now();
         let mono = tokio::time::Instant::now();
         self.ticks += 1;
-        if self.ticks == 3 && crate::fault_injection::fire("owner") {
+        if self.ticks == 3 && crate::engine::fault_injection::fire("owner") {
             panic!("injected fault: the owner task panics (KLAXON_INJECT_PANIC=owner)");
         }
         let changed = self.book.tick(&mut self.writer, now, mono);
@@ -349,7 +342,7 @@ impl Owner {
         if blind {
             self.blind_since = Some(now);
             tracing::warn!("Klaxon is blind: this machine seems offline (no witness answers)");
-            crate::desktop::notify(
+            crate::engine::desktop::notify(
                 "Klaxon cannot see",
                 "This machine seems offline: nothing can be checked until it is back.",
             );
@@ -357,7 +350,7 @@ impl Owner {
             self.writer.send(Write::Unmonitored {
                 from: since,
                 to: now,
-                cause: "offline".into(),
+                cause: UnwatchedCause::Offline,
             });
         }
         let _ = self.events.send(Event::Blind { blind });
@@ -388,7 +381,9 @@ impl Owner {
             store_problem: self.store_health.borrow().summary(),
             store_notice: self.store_notice.clone(),
             faults: self.faults.clone(),
+            overall: Default::default(),
         }
+        .with_overall()
     }
 
     fn publish(&mut self) {

@@ -19,12 +19,9 @@ use file_rotate::suffix::AppendCount;
 use file_rotate::{ContentLimit, FileRotate};
 use tracing_subscriber::fmt::MakeWriter;
 
-/// The log file's name in the data dir.
-pub const FILE_NAME: &str = "klaxon.log";
-
 /// Where the log of the engine running on `data_dir` is.
 pub fn path(data_dir: &Path) -> PathBuf {
-    data_dir.join(FILE_NAME)
+    crate::paths::DataFiles::new(data_dir).log()
 }
 
 /// How much log is kept.
@@ -196,7 +193,7 @@ mod tests {
     #[test]
     fn the_log_rotates_at_its_bound_and_keeps_only_the_newest_files() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("data").join(FILE_NAME);
+        let path = dir.path().join("data").join("klaxon.log");
         let bound = Bound {
             bytes: 200,
             files: 3,
@@ -233,7 +230,7 @@ mod tests {
     #[test]
     fn tail_reads_the_newest_lines_across_rotated_files_in_order() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
+        let path = dir.path().join("klaxon.log");
         let log = LogFile::open_bounded(
             &path,
             Bound {
@@ -257,7 +254,7 @@ mod tests {
     #[test]
     fn a_missing_log_is_an_error_naming_not_found() {
         let dir = tempfile::tempdir().unwrap();
-        let e = tail(&dir.path().join(FILE_NAME), 10).unwrap_err();
+        let e = tail(&dir.path().join("klaxon.log"), 10).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::NotFound);
     }
 
@@ -266,7 +263,7 @@ mod tests {
     fn the_log_file_and_its_new_directory_are_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fresh").join(FILE_NAME);
+        let path = dir.path().join("fresh").join("klaxon.log");
         LogFile::open(&path).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);

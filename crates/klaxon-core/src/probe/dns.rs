@@ -21,9 +21,9 @@ use jiff::Timestamp;
 use tokio::time::Instant;
 
 use super::{Failure, describe_io_kind, failed, human_duration, sample};
+use crate::domain::monitor::{DnsCheck, Evidence, RecordKind, Sample};
+use crate::engine::local_fault::LocalFault;
 use crate::error::{Error, Result};
-use crate::local_fault::LocalFault;
-use crate::monitor::{DnsCheck, Evidence, RecordKind, Sample};
 
 /// How many answers the reason line lists before "and N more".
 const LISTED: usize = 4;

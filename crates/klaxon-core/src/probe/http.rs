@@ -22,8 +22,8 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::{Failure, failed, human_duration, human_size, sample, tls};
+use crate::domain::monitor::{Evidence, HttpCheck, HttpExpect, Sample, StatusRange};
 use crate::error::{Error, Result};
-use crate::monitor::{Evidence, HttpCheck, HttpExpect, Sample, StatusRange};
 
 /// How much of the body the evidence keeps, in characters.
 const EXCERPT_CHARS: usize = 300;

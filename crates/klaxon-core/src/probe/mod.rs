@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::domain::monitor::{Evidence, Monitor, Sample, Target};
+use crate::engine::local_fault::LocalFault;
 use crate::error::Result;
-use crate::local_fault::LocalFault;
-use crate::monitor::{Evidence, Monitor, Sample, Target};
 use crate::text;
 
 /// What a monitor needs to check its target, prepared once (HTTP client, TLS roots, resolver)
@@ -128,7 +128,7 @@ fn sample(
 }
 
 /// Why a check did not pass: something about the target, or a fault on this machine that
-/// says nothing about it (see [`crate::local_fault`]).
+/// says nothing about it (see [`crate::engine::local_fault`]).
 #[derive(Debug)]
 enum Failure {
     Target(String),
@@ -300,27 +300,9 @@ fn describe_io_kind(kind: io::ErrorKind) -> Option<String> {
     Some(text.into())
 }
 
-/// A duration as a person would say it: "500 ms", "1.5 s", "10 s".
+/// A duration in the short words used everywhere ("500 ms", "1.5 s", "10 s").
 pub(crate) fn human_duration(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 1.0 {
-        return "less than 1 ms".into();
-    }
-    if ms < 1000.0 {
-        return format!("{} ms", ms.round() as u64);
-    }
-    let secs = d.as_secs_f64();
-    if secs < 100.0 {
-        // One decimal, but "10 s" rather than "10.0 s".
-        let tenths = (secs * 10.0).round() as u64;
-        if tenths.is_multiple_of(10) {
-            format!("{} s", tenths / 10)
-        } else {
-            format!("{}.{} s", tenths / 10, tenths % 10)
-        }
-    } else {
-        format!("{} s", secs.round() as u64)
-    }
+    crate::domain::words::duration(d, crate::domain::words::Style::Short)
 }
 
 /// A byte count as a person would say it: "512 bytes", "64 KiB", "1 MiB", "1.5 MiB".
@@ -355,16 +337,6 @@ fn days(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_like_a_person_wrote_them() {
-        assert_eq!(human_duration(Duration::from_secs(10)), "10 s");
-        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5 s");
-        assert_eq!(human_duration(Duration::from_millis(500)), "500 ms");
-        assert_eq!(human_duration(Duration::from_millis(2340)), "2.3 s");
-        assert_eq!(human_duration(Duration::from_micros(300)), "less than 1 ms");
-        assert_eq!(human_duration(Duration::from_secs(120)), "120 s");
-    }
 
     #[test]
     fn sizes_read_like_a_person_wrote_them() {

@@ -22,8 +22,8 @@ use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 
 use super::{Failure, days, failed, find_in_chain, human_duration, resolve, sample};
+use crate::domain::monitor::{Evidence, Sample, TlsCheck};
 use crate::error::{Error, Result};
-use crate::monitor::{Evidence, Sample, TlsCheck};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 

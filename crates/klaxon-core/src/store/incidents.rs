@@ -1,11 +1,12 @@
 //! Incidents and their timelines in the database. Each change to an incident and the timeline
 //! line that explains it are one transaction: the row and its history never disagree.
 
+use jiff::Timestamp;
 use rusqlite::{Row, Transaction, params};
 
 use super::{Store, db, from_ms, ms};
+use crate::domain::incident::{Incident, IncidentBook, IncidentState, Journal, TimelineEvent};
 use crate::error::Result;
-use crate::incident::{Incident, IncidentState, TimelineEvent};
 
 const COLUMNS: &str =
     "id, monitor, state, first_failure_at, opened_at, alarm_started_at, acknowledged_at,
@@ -27,7 +28,7 @@ impl Store {
             params![
                 incident.id,
                 incident.monitor,
-                incident.state.as_str(),
+                incident.state,
                 ms(incident.first_failure_at),
                 ms(incident.opened_at),
                 incident.alarm_started_at.map(ms),
@@ -111,14 +112,16 @@ fn add_event(tx: &Transaction, incident: i64, event: &TimelineEvent) -> rusqlite
 }
 
 fn incident_from_row(r: &Row) -> rusqlite::Result<Incident> {
-    let state: String = r.get(2)?;
+    let state: Option<String> = r.get(2)?;
     let evidence: String = r.get(12)?;
     let opt = |i: usize| -> rusqlite::Result<_> { Ok(r.get::<_, Option<i64>>(i)?.map(from_ms)) };
     Ok(Incident {
         id: r.get(0)?,
         monitor: r.get(1)?,
         // An unreadable state can only come from a newer Klaxon; ringing is the safe reading.
-        state: IncidentState::parse(&state).unwrap_or(IncidentState::Ringing),
+        state: state
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(IncidentState::Ringing),
         first_failure_at: from_ms(r.get(3)?),
         opened_at: from_ms(r.get(4)?),
         alarm_started_at: opt(5)?,
@@ -130,4 +133,30 @@ fn incident_from_row(r: &Row) -> rusqlite::Result<Incident> {
         reason: r.get(11)?,
         evidence: serde_json::from_str(&evidence).unwrap_or_default(),
     })
+}
+
+/// Straight to the database, for tools and tests that have no engine.
+impl Journal for Store {
+    fn record(&mut self, incident: &Incident, events: Vec<TimelineEvent>) {
+        if let Err(e) = self.save_incident(incident, &events) {
+            tracing::error!("saving incident {} failed: {e}", incident.id);
+        }
+    }
+}
+
+impl Store {
+    /// The incident book as the last run left it: its open incidents, and ids that go on
+    /// from the highest one recorded.
+    pub fn incident_book(
+        &self,
+        journal: &mut impl Journal,
+        now: Timestamp,
+    ) -> Result<IncidentBook> {
+        Ok(IncidentBook::resume(
+            self.open_incidents()?,
+            self.next_incident_id()?,
+            journal,
+            now,
+        ))
+    }
 }

@@ -6,10 +6,11 @@
 //! Raw samples are kept for [`RAW_WINDOW`] and then summed per hour, so a year of history for
 //! dozens of monitors stays in the tens of megabytes.
 
-mod history;
+mod bar_queries;
 mod incidents;
-mod notes;
+mod notes_and_drafts;
 mod recovery;
+mod words;
 mod writer;
 
 pub use recovery::{Opened, open_for_engine};
@@ -21,9 +22,10 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, params};
 
+use crate::domain::monitor::Sample;
+use crate::domain::states::UnwatchedCause;
+use crate::domain::status::MonitorView;
 use crate::error::{Error, Result};
-use crate::monitor::Sample;
-use crate::status::MonitorView;
 
 /// How long raw samples are kept before being rolled up per hour.
 pub const RAW_WINDOW: Duration = Duration::from_secs(48 * 3600);
@@ -202,12 +204,12 @@ impl Store {
         Ok(deleted)
     }
 
-    /// Records time nobody was watching (`suspend`, `paused`).
+    /// Records time nobody was watching (the machine slept, monitoring was paused).
     pub fn record_unmonitored(
         &mut self,
         from: Timestamp,
         to: Timestamp,
-        cause: &str,
+        cause: UnwatchedCause,
     ) -> Result<()> {
         self.conn
             .execute(
@@ -218,15 +220,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn unmonitored(&self) -> Result<Vec<(Timestamp, Timestamp, String)>> {
+    pub fn unmonitored(&self) -> Result<Vec<Unwatched>> {
         let mut stmt = self
             .conn
             .prepare("SELECT from_at, to_at, cause FROM unmonitored ORDER BY from_at")
             .map_err(|e| db(&self.path, e))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((from_ms(r.get(0)?), from_ms(r.get(1)?), r.get(2)?))
-            })
+            .query_map([], unwatched_from_row)
             .map_err(|e| db(&self.path, e))?;
         rows.collect::<Result<Vec<_>, _>>()
             .map_err(|e| db(&self.path, e))
@@ -270,6 +270,22 @@ pub(crate) fn from_ms(ms: i64) -> Timestamp {
 
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// A stretch of time nobody was watching, as the `unmonitored` table holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unwatched {
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub cause: UnwatchedCause,
+}
+
+fn unwatched_from_row(r: &rusqlite::Row) -> rusqlite::Result<Unwatched> {
+    Ok(Unwatched {
+        from: from_ms(r.get(0)?),
+        to: from_ms(r.get(1)?),
+        cause: r.get(2)?,
+    })
 }
 
 #[cfg(test)]

@@ -164,7 +164,7 @@ mod tests {
             let mut store = Store::open(&path).unwrap();
             let samples: Vec<_> = (0..5_000)
                 .map(|i| {
-                    let sample = crate::monitor::Sample {
+                    let sample = crate::domain::monitor::Sample {
                         ok: false,
                         at: Timestamp::from_second(1_790_000_000 + i).unwrap(),
                         latency: std::time::Duration::from_millis(3),

@@ -1,5 +1,6 @@
 use super::*;
-use crate::monitor::Evidence;
+use crate::domain::monitor::Evidence;
+use crate::domain::states::MonitorState;
 
 fn sample(at_ms: i64, ok: bool, latency_ms: u64) -> Sample {
     Sample {
@@ -74,7 +75,7 @@ fn a_reader_sees_what_the_engine_wrote() {
     let mut writer = Store::open(&path).unwrap();
     let state = MonitorView {
         name: "API".into(),
-        state: "down".into(),
+        state: MonitorState::Down,
         last_checked: Some(from_ms(5_000)),
         latency_ms: Some(3),
         reason: Some("connection refused".into()),

@@ -17,10 +17,11 @@ use rusqlite::ErrorCode;
 use tokio::sync::watch;
 
 use super::Store;
+use crate::domain::incident::{Incident, Journal, TimelineEvent};
+use crate::domain::monitor::Sample;
+use crate::domain::states::UnwatchedCause;
+use crate::domain::status::MonitorView;
 use crate::error::Error;
-use crate::incident::{Incident, TimelineEvent};
-use crate::monitor::Sample;
-use crate::status::MonitorView;
 
 /// Raw samples kept in memory while the store cannot write; older ones are dropped first.
 /// 200,000 samples is about 20 minutes of 1,000 monitors checked every 10 s, or days of a
@@ -48,7 +49,7 @@ pub enum Write {
     Unmonitored {
         from: Timestamp,
         to: Timestamp,
-        cause: String,
+        cause: UnwatchedCause,
     },
     RetainMonitors(Vec<String>),
     RollUp {
@@ -68,7 +69,7 @@ impl Write {
         match self {
             Write::Incident { incident, events } => store.save_incident(incident, events),
             Write::Samples { samples, states } => store.record_samples(samples, states),
-            Write::Unmonitored { from, to, cause } => store.record_unmonitored(*from, *to, cause),
+            Write::Unmonitored { from, to, cause } => store.record_unmonitored(*from, *to, *cause),
             Write::RetainMonitors(names) => store.retain_monitor_states(names),
             Write::RollUp { before } => store.roll_up(*before).map(|_| ()),
         }
@@ -357,6 +358,26 @@ pub fn describe(error: &Error) -> String {
         }
         Some(ErrorCode::CannotOpen) => "the database file cannot be opened".into(),
         _ => error.to_string(),
+    }
+}
+
+/// The engine's journal: a send that never blocks.
+impl Journal for StoreWriter {
+    fn record(&mut self, incident: &Incident, events: Vec<TimelineEvent>) {
+        self.send(Write::Incident {
+            incident: Box::new(incident.clone()),
+            events,
+        });
+    }
+}
+
+/// Held until there is somewhere to send them (the engine's start, before its writer runs).
+impl Journal for Vec<Write> {
+    fn record(&mut self, incident: &Incident, events: Vec<TimelineEvent>) {
+        self.push(Write::Incident {
+            incident: Box::new(incident.clone()),
+            events,
+        });
     }
 }
 

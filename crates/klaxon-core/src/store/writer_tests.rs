@@ -1,6 +1,6 @@
 use super::*;
-use crate::incident::{IncidentBook, IncidentState};
-use crate::monitor::Evidence;
+use crate::domain::incident::{AckVia, IncidentBook, IncidentState};
+use crate::domain::monitor::Evidence;
 
 fn at(secs: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000 + secs).unwrap()
@@ -44,7 +44,7 @@ fn an_incident_opened_while_the_database_is_locked_is_written_once_it_is_free() 
         .monitor_down(&mut writer, "API", at(0), &failed(4), at(5))
         .expect("the incident opens in memory at once");
     assert!(book.is_ringing());
-    let acked = book.acknowledge(&mut writer, None, "cli", at(9));
+    let acked = book.acknowledge(&mut writer, None, AckVia::Cli, at(9));
     assert_eq!(acked[0].state, IncidentState::Acknowledged);
 
     wait_for(&health, |h| h.problem.is_some());
@@ -64,12 +64,12 @@ fn an_incident_opened_while_the_database_is_locked_is_written_once_it_is_free() 
         .unwrap()
         .expect("written once free");
     assert_eq!(saved.state, IncidentState::Acknowledged);
-    assert_eq!(saved.acknowledged_via.as_deref(), Some("cli"));
+    assert_eq!(saved.acknowledged_via, Some(AckVia::Cli));
     let kinds: Vec<String> = store
         .timeline(opened.id)
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind.as_str().to_string())
         .collect();
     assert_eq!(
         kinds,

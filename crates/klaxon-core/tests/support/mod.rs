@@ -16,7 +16,9 @@ use hickory_server::authority::{Catalog, ZoneType};
 use hickory_server::proto::rr::rdata::{A, AAAA, CNAME, MX, NS, SOA, TXT};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryAuthority;
-use klaxon_core::monitor::{DnsCheck, HttpCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck};
+use klaxon_core::domain::monitor::{
+    DnsCheck, HttpCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck,
+};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,

@@ -7,9 +7,9 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::{Collector, RawExpect, RawMonitor};
-use crate::bounds;
+use crate::config::bounds;
 use crate::config::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS};
-use crate::monitor::{HttpCheck, HttpExpect, StatusRange, Target};
+use crate::domain::monitor::{HttpCheck, HttpExpect, StatusRange, Target};
 
 impl RawMonitor {
     pub(super) fn http_target(

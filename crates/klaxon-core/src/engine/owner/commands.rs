@@ -7,13 +7,14 @@ use jiff::Timestamp;
 
 use super::Owner;
 use crate::config::Config;
+use crate::domain::incident::Incident;
+use crate::domain::states::{AckVia, MonitorState, UnwatchedCause};
+use crate::domain::status::{IncidentView, PausedUntil};
 use crate::engine::{Command, Reply};
-use crate::incident::Incident;
-use crate::status::{IncidentView, PausedUntil};
 
 impl Owner {
     pub(super) fn command(&mut self, command: Command) -> Reply {
-        if let Err(message) = crate::bounds::check_command(&command) {
+        if let Err(message) = command.check() {
             return Reply::Refused { message };
         }
         let now = self.now();
@@ -27,7 +28,7 @@ impl Owner {
                 code,
             } => {
                 if self.config.alarm.awake_check
-                    && via != "cli"
+                    && via != AckVia::Cli
                     && self.ack_code.is_some()
                     && code.as_deref().map(str::trim) != self.ack_code.as_deref()
                 {
@@ -35,7 +36,7 @@ impl Owner {
                         message: "type the code shown to prove you are awake".into(),
                     };
                 }
-                let changed = self.book.acknowledge(&mut self.writer, incident, &via, now);
+                let changed = self.book.acknowledge(&mut self.writer, incident, via, now);
                 self.incidents_reply(changed, "acknowledged", "nothing is ringing")
             }
             Command::Snooze { minutes } => {
@@ -65,7 +66,7 @@ impl Owner {
                 self.paused = Some((since, until.clone()));
                 self.directions.send_modify(|d| d.paused = true);
                 for w in self.watched.values_mut() {
-                    w.view.state = "paused".into();
+                    w.view.state = MonitorState::Paused;
                 }
                 let message = match until {
                     PausedUntil::Time(t) => format!("monitoring paused until {t}"),
@@ -140,11 +141,11 @@ impl Owner {
         self.writer.send(crate::store::Write::Unmonitored {
             from: since,
             to: now,
-            cause: "paused".into(),
+            cause: UnwatchedCause::Paused,
         });
         self.directions.send_modify(|d| d.paused = false);
         for w in self.watched.values_mut() {
-            w.view.state = w.verdict.as_str().to_string();
+            w.view.state = w.verdict.state();
         }
         true
     }

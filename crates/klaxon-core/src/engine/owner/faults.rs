@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::Owner;
-use crate::schedule::Crash;
-use crate::status::Event;
+use crate::domain::states::MonitorState;
+use crate::domain::status::Event;
+use crate::engine::schedule::Crash;
 
 /// A monitor whose checks crash this many times within [`CRASH_WINDOW`] is not restarted again.
 const MAX_RESTARTS: usize = 5;
@@ -44,12 +45,12 @@ impl Owner {
             )
         };
         tracing::error!("{message}");
-        crate::desktop::notify("Klaxon had a fault", &message);
+        crate::engine::desktop::notify("Klaxon had a fault", &message);
         self.fault(message.clone());
         if give_up {
             if let Some(w) = self.watched.get_mut(&crash.monitor) {
                 w.task = None;
-                w.view.state = "unknown".into();
+                w.view.state = MonitorState::Unknown;
                 w.view.reason = Some(message);
             }
         } else {
@@ -78,13 +79,13 @@ impl Owner {
         let health = self.store_health.borrow_and_update().clone();
         let was = self.store_problem_shown.take();
         match (&was, &health.problem) {
-            (None, Some(problem)) => crate::desktop::notify(
+            (None, Some(problem)) => crate::engine::desktop::notify(
                 "Klaxon is not saving history",
                 &format!(
                     "{problem}. The alarm still works; what happens is kept in memory and written once this is fixed."
                 ),
             ),
-            (Some(_), None) => crate::desktop::notify(
+            (Some(_), None) => crate::engine::desktop::notify(
                 "Klaxon is saving history again",
                 "Everything that happened meanwhile has been written down.",
             ),
@@ -106,7 +107,7 @@ impl Owner {
     /// Something about the database found at start that the user must be told once.
     pub(in crate::engine) fn store_notice(&mut self, notice: Option<String>) {
         if let Some(notice) = &notice {
-            crate::desktop::notify("Klaxon started a fresh history", notice);
+            crate::engine::desktop::notify("Klaxon started a fresh history", notice);
         }
         self.store_notice = notice;
         self.publish();

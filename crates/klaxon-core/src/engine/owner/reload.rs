@@ -8,15 +8,16 @@ use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::{Owner, Watched};
 use crate::config::Config;
-use crate::engine::{EngineOptions, Reply};
-use crate::judge::Thresholds;
-use crate::monitor::{Monitor, Verdict};
-use crate::probe::Prober;
-use crate::schedule::{
+use crate::domain::judge::Thresholds;
+use crate::domain::monitor::{Monitor, Verdict};
+use crate::domain::states::MonitorState;
+use crate::domain::status::{Event, MonitorView};
+use crate::engine::schedule::{
     self, Context, Crash, Directions, MAX_CHECKS_IN_FLIGHT, MonitorTask, Observation,
 };
-use crate::status::{Event, MonitorView};
-use crate::witness::Witnesses;
+use crate::engine::witness::Witnesses;
+use crate::engine::{EngineOptions, Reply};
+use crate::probe::Prober;
 
 impl Owner {
     pub(super) fn apply(&mut self, config: Config) {
@@ -83,9 +84,9 @@ impl Owner {
         let mut view = MonitorView {
             name: monitor.name.clone(),
             state: if self.paused.is_some() {
-                "paused".into()
+                MonitorState::Paused
             } else {
-                "unknown".into()
+                MonitorState::Unknown
             },
             last_checked: None,
             latency_ms: None,

@@ -1,0 +1,80 @@
+//! The `[judge]` table: how failures are confirmed and how "down" is told from "offline".
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Collector, split_host_port};
+use crate::config::bounds;
+
+/// How failures are confirmed and how the engine tells "down" from "offline".
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgeConfig {
+    /// Quick re-checks that must also fail before a failure counts.
+    pub confirm: u32,
+    /// Consecutive successes before a down monitor counts as up again.
+    pub recover: u32,
+    /// The pause between those quick re-checks.
+    pub retry_every: Duration,
+    /// After the machine wakes from sleep, wait this long before checking again.
+    pub grace_after_resume: Duration,
+    /// `host:port` targets outside this machine; if none answers, the laptop is offline.
+    pub witnesses: Vec<String>,
+}
+
+impl Default for JudgeConfig {
+    fn default() -> Self {
+        JudgeConfig {
+            confirm: 2,
+            recover: 2,
+            retry_every: Duration::from_secs(2),
+            grace_after_resume: Duration::from_secs(10),
+            witnesses: DEFAULT_WITNESSES.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+}
+
+/// Public anycast DNS resolvers: independent of each other and of the user's services.
+pub const DEFAULT_WITNESSES: [&str; 3] = ["1.1.1.1:53", "9.9.9.9:53", "8.8.8.8:53"];
+
+#[derive(Deserialize, Default)]
+pub(super) struct RawJudge {
+    confirm: Option<Spanned<i64>>,
+    recover: Option<Spanned<i64>>,
+    retry_every: Option<Spanned<String>>,
+    grace_after_resume: Option<Spanned<String>>,
+    witnesses: Option<Vec<Spanned<String>>>,
+}
+
+impl RawJudge {
+    pub(super) fn validate(&self, errs: &mut Collector) -> JudgeConfig {
+        let mut judge = JudgeConfig::default();
+        let (confirm, words) = (bounds::CONFIRM, bounds::CONFIRM_WORDS);
+        if let Some(n) = errs.count(&self.confirm, "judge.confirm", confirm, words) {
+            judge.confirm = n;
+        }
+        let (recover, words) = (bounds::RECOVER, bounds::RECOVER_WORDS);
+        if let Some(n) = errs.count(&self.recover, "judge.recover", recover, words) {
+            judge.recover = n;
+        }
+        let (field, within) = ("judge.retry_every", bounds::RETRY_EVERY);
+        if let Some(d) = errs.bounded(&self.retry_every, field, within) {
+            judge.retry_every = d;
+        }
+        let (field, within) = ("judge.grace_after_resume", bounds::GRACE_AFTER_RESUME);
+        if let Some(d) = errs.bounded(&self.grace_after_resume, field, within) {
+            judge.grace_after_resume = d;
+        }
+        if let Some(witnesses) = &self.witnesses {
+            judge.witnesses.clear();
+            for (i, w) in witnesses.iter().enumerate() {
+                match split_host_port(w.get_ref()) {
+                    Ok(_) => judge.witnesses.push(w.get_ref().clone()),
+                    Err(m) => errs.push(w.span(), &format!("judge.witnesses[{}]", i + 1), m),
+                }
+            }
+        }
+        judge
+    }
+}

@@ -1,0 +1,321 @@
+//! The schedule: one tokio task per monitor, each checking its target on its own interval and
+//! judging the result, plus a watcher that notices the laptop sleeping.
+//!
+//! A task owns its monitor's [`Prober`] and [`Judgement`]; it sends every sample and the verdict
+//! that followed to the engine, which owns everything else. Tasks are stopped by dropping their
+//! [`MonitorTask`] handle. Start times are spread over the interval so hundreds of monitors do
+//! not fire together, and a global semaphore bounds the checks in flight.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+
+use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep_until};
+
+use crate::domain::judge::{Judgement, Step, Thresholds};
+use crate::domain::monitor::{Monitor, Sample, Verdict};
+use crate::engine::clock::SharedClock;
+use crate::engine::witness::Witnesses;
+use crate::probe::Prober;
+
+/// At most this many checks run at once, whatever the number of monitors.
+pub const MAX_CHECKS_IN_FLIGHT: usize = 256;
+
+/// One check's outcome, as sent to the engine.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub monitor: String,
+    /// The task's generation: observations of a replaced task are ignored.
+    pub generation: u64,
+    pub sample: Sample,
+    pub verdict: Verdict,
+    /// How late the check started compared with its slot.
+    pub slip: Duration,
+}
+
+/// A monitor task that panicked: the engine restarts it and says so.
+#[derive(Debug, Clone)]
+pub struct Crash {
+    pub monitor: String,
+    pub generation: u64,
+    /// The panic's message.
+    pub message: String,
+}
+
+/// What the engine tells every task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Directions {
+    pub paused: bool,
+}
+
+/// Shared by all tasks of one config.
+pub struct Context {
+    pub observations: mpsc::Sender<Observation>,
+    pub directions: watch::Receiver<Directions>,
+    pub crashes: mpsc::UnboundedSender<Crash>,
+    pub in_flight: Arc<Semaphore>,
+    pub witnesses: Arc<Witnesses>,
+    pub thresholds: Thresholds,
+    pub retry_every: Duration,
+    pub grace_after_resume: Duration,
+    pub clock: SharedClock,
+}
+
+/// A running monitor; dropping it stops the task.
+pub struct MonitorTask {
+    pub monitor: Monitor,
+    pub generation: u64,
+    handle: JoinHandle<()>,
+}
+
+impl Drop for MonitorTask {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+impl MonitorTask {
+    /// Starts checking `monitor`, the first time after `phase`.
+    pub fn start(
+        monitor: Monitor,
+        prober: Prober,
+        generation: u64,
+        phase: Duration,
+        ctx: Arc<Context>,
+    ) -> MonitorTask {
+        let crashes = ctx.crashes.clone();
+        let task = Runner {
+            local: monitor.target.is_local(),
+            monitor: monitor.clone(),
+            prober,
+            generation,
+            ctx,
+            judgement: Judgement::default(),
+        };
+        let name = monitor.name.clone();
+        let first = later(Instant::now(), phase);
+        // A panic in a check must not end this monitor's watch quietly: it is caught here and
+        // the engine restarts the task.
+        let handle = tokio::spawn(async move {
+            if let Err(panic) = AssertUnwindSafe(task.run(first)).catch_unwind().await {
+                let _ = crashes.send(Crash {
+                    monitor: name,
+                    generation,
+                    message: panic_message(panic.as_ref()),
+                });
+            }
+        });
+        MonitorTask {
+            monitor,
+            generation,
+            handle,
+        }
+    }
+}
+
+struct Runner {
+    monitor: Monitor,
+    prober: Prober,
+    local: bool,
+    generation: u64,
+    ctx: Arc<Context>,
+    judgement: Judgement,
+}
+
+impl Runner {
+    async fn run(mut self, first: Instant) {
+        let mut directions = self.ctx.directions.clone();
+        // `slot` is the regular schedule; `next` may be earlier for a quick re-check.
+        let mut slot = first;
+        let mut next = first;
+        loop {
+            // Each task notices a sleep itself, the moment it wakes, so no check can slip in
+            // between the wake and the grace period (the engine's watcher only records it).
+            let mark = self.mark();
+            tokio::select! {
+                _ = sleep_until(next) => {}
+                changed = directions.changed() => {
+                    if changed.is_err() {
+                        return; // the engine is gone
+                    }
+                    directions.borrow_and_update();
+                    continue;
+                }
+            }
+            if self.slept_since(mark) {
+                self.after_sleep(&mut slot, &mut next);
+                continue;
+            }
+            if directions.borrow().paused {
+                // Wait for resume, then check at once.
+                if directions.wait_for(|d| !d.paused).await.is_err() {
+                    return;
+                }
+                slot = Instant::now();
+                next = slot;
+                continue;
+            }
+            let Ok(permit) = self.ctx.in_flight.acquire().await else {
+                return;
+            };
+            let started = Instant::now();
+            let slip = started.saturating_duration_since(next);
+            let mark = self.mark();
+            if crate::engine::fault_injection::fire(&format!("monitor:{}", self.monitor.name)) {
+                panic!("injected fault: a check panics (KLAXON_INJECT_PANIC)");
+            }
+            let sample = self.prober.check(self.ctx.clock.now()).await;
+            drop(permit);
+            if self.slept_since(mark) {
+                // The machine slept mid-check: the result says nothing about the service.
+                self.after_sleep(&mut slot, &mut next);
+                continue;
+            }
+            // A check this machine could not make (out of files, memory or ports) is not the
+            // target failing: the judge does not count it.
+            let step = match sample.local_fault {
+                Some(_) => self.judgement.inconclusive(),
+                None => self
+                    .judgement
+                    .observe(sample.ok, self.local, self.ctx.thresholds),
+            };
+            let (verdict, recheck) = match step {
+                Step::Settled(v) => (v, false),
+                Step::Recheck(v) => (v, true),
+                Step::AskWitnesses => {
+                    let any = self.ctx.witnesses.any_reachable().await;
+                    (self.judgement.witnesses_answered(any), false)
+                }
+            };
+            let observation = Observation {
+                monitor: self.monitor.name.clone(),
+                generation: self.generation,
+                sample,
+                verdict,
+                slip,
+            };
+            if self.ctx.observations.send(observation).await.is_err() {
+                return;
+            }
+            let now = Instant::now();
+            if recheck {
+                next = later(now, self.ctx.retry_every);
+            } else {
+                // Keep the rhythm; after a long stall, skip missed slots instead of bursting.
+                slot = later(slot, self.monitor.every);
+                if slot < now {
+                    slot = later(now, self.monitor.every);
+                }
+                next = slot;
+            }
+        }
+    }
+}
+
+impl Runner {
+    fn mark(&self) -> (jiff::Timestamp, Instant) {
+        (self.ctx.clock.now(), Instant::now())
+    }
+
+    /// True when the wall clock ran ahead of the monotonic one since `mark`: a suspend.
+    fn slept_since(&self, (wall, mono): (jiff::Timestamp, Instant)) -> bool {
+        slept(wall, mono, self.ctx.clock.now(), Instant::now())
+    }
+
+    /// Failures seen so far prove nothing after a sleep (the network may still be waking):
+    /// forget them and check again after the grace period.
+    fn after_sleep(&mut self, slot: &mut Instant, next: &mut Instant) {
+        self.judgement.forget_streaks();
+        *slot = later(Instant::now(), self.ctx.grace_after_resume);
+        *next = *slot;
+    }
+}
+
+/// `at + by` that cannot panic. The config's bounds keep every interval within a year, so the
+/// fallback (a year on) is never reached in practice; it is here so that no value can stop a
+/// monitor's task.
+fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by)
+        .or_else(|| at.checked_add(crate::config::bounds::YEAR))
+        .unwrap_or(at)
+}
+
+/// Clock adjustments (NTP) are small; a suspend is not.
+const SLEEP_THRESHOLD: Duration = Duration::from_secs(5);
+
+fn slept(
+    wall_before: jiff::Timestamp,
+    mono_before: Instant,
+    wall_now: jiff::Timestamp,
+    mono_now: Instant,
+) -> bool {
+    let wall = wall_now.duration_since(wall_before);
+    let mono = jiff::SignedDuration::try_from(mono_now - mono_before).unwrap_or_default();
+    wall - mono > jiff::SignedDuration::try_from(SLEEP_THRESHOLD).unwrap_or_default()
+}
+
+/// Spreads first checks over the interval: monitor `index` of `count` starts at
+/// `index / count` of its interval. A single monitor is checked at once.
+pub fn phase(index: usize, count: usize, every: Duration) -> Duration {
+    if count <= 1 {
+        return Duration::ZERO;
+    }
+    every.mul_f64(index as f64 / count as f64)
+}
+
+/// Watches for the wall clock running ahead of the monotonic one: the machine slept. Sends
+/// `(went_to_sleep, woke)` wall times. Stopped by dropping the returned handle's owner.
+pub fn watch_for_sleep(
+    clock: SharedClock,
+    wakes: mpsc::Sender<(jiff::Timestamp, jiff::Timestamp)>,
+) -> JoinHandle<()> {
+    const EVERY: Duration = Duration::from_secs(1);
+    tokio::spawn(async move {
+        let mut last_wall = clock.now();
+        let mut last_mono = Instant::now();
+        loop {
+            tokio::time::sleep(EVERY).await;
+            let wall = clock.now();
+            let mono = Instant::now();
+            if slept(last_wall, last_mono, wall, mono) {
+                let mono_elapsed =
+                    jiff::SignedDuration::try_from(mono - last_mono).unwrap_or_default();
+                let slept_at = last_wall.checked_add(mono_elapsed).unwrap_or(last_wall);
+                if wakes.send((slept_at, wall)).await.is_err() {
+                    return;
+                }
+            }
+            last_wall = wall;
+            last_mono = mono;
+        }
+    })
+}
+
+/// A panic's payload in words.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_checks_are_spread_over_the_interval() {
+        let every = Duration::from_secs(30);
+        assert_eq!(phase(0, 1, every), Duration::ZERO);
+        assert_eq!(phase(0, 500, every), Duration::ZERO);
+        assert_eq!(phase(250, 500, every), Duration::from_secs(15));
+        assert!(phase(499, 500, every) < every);
+    }
+}

@@ -1,0 +1,11 @@
+//! How the shells talk to an engine. [`wire`] is the control socket's format (commands,
+//! replies); [`socket`] carries one command over the socket; [`Client`] is the one typed API
+//! that the CLI and the tray app both stand on, over the socket or in-process alike, so
+//! neither shell ever matches on a raw reply.
+
+mod client;
+pub mod socket;
+mod wire;
+
+pub use client::{Answer, Client, Transport};
+pub use wire::{Command, Reply, SlipStats};
