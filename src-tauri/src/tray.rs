@@ -118,6 +118,7 @@ mod tests {
         IncidentView {
             id: 1,
             monitor: "API".into(),
+            source: None,
             state,
             opened_at: since,
             acknowledged_at: None,

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import { FakeEngine, incident, monitor, status } from "./test/fakeEngine";
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe("the window", () => {
   it("opens on Now and switches between the three tabs", async () => {
-    new FakeEngine({ status: () => status({ monitors: [monitor("api")] }) });
+    new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
     render(App);
     expect(await screen.findByTestId("monitor")).toBeTruthy();
 
@@ -38,16 +38,36 @@ describe("the window", () => {
   });
 
   it("calls the user back to Now from another tab while something rings", async () => {
-    const engine = new FakeEngine({ status: () => status({ monitors: [monitor("api")] }) });
+    const engine = new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
     render(App);
     await fireEvent.click(screen.getByTestId("tab-settings"));
     expect(screen.queryByTestId("ringing-banner")).toBeNull();
 
-    await engine.emitStatus(status({ monitors: [monitor("api", "down")], incidents: [incident(1, { state: "ringing", resolved_at: null })] }));
+    await engine.emitStatus(
+      status({ overall: "ringing", monitors: [monitor("api", "down")], incidents: [incident(1, { state: "ringing", resolved_at: null })] }),
+    );
     const banner = await screen.findByTestId("ringing-banner");
     expect(banner.textContent).toContain("api is down and ringing");
 
     await fireEvent.click(banner);
     expect(await screen.findByTestId("acknowledge")).toBeTruthy();
+  });
+
+  it("heads the window with the state Rust decided, and follows it as it changes", async () => {
+    const engine = new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
+    render(App);
+    expect((await screen.findByTestId("headline")).textContent).toBe("All up");
+    expect(screen.getByTestId("tab-now").classList.contains("alert")).toBe(false);
+
+    // Offline outranks everything but an open incident: the monitor's own "up" does not count.
+    await engine.emitStatus(status({ overall: "offline", monitors: [monitor("api")], blind: true }));
+    await waitFor(() => expect(screen.getByTestId("headline").textContent).toBe("Offline"));
+
+    const acked = incident(1, { state: "acknowledged", resolved_at: null });
+    await engine.emitStatus(status({ overall: "acknowledged", monitors: [monitor("api", "down")], incidents: [acked] }));
+    await waitFor(() => expect(screen.getByTestId("headline").textContent).toBe("Acknowledged"));
+    expect(screen.getByTestId("tab-now").classList.contains("alert")).toBe(true);
+    await fireEvent.click(screen.getByTestId("tab-settings"));
+    expect(screen.queryByTestId("ringing-banner")).toBeNull();
   });
 });

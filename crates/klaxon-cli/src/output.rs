@@ -142,10 +142,8 @@ fn local(t: Timestamp) -> String {
         .to_string()
 }
 
-/// How long ago, in whole seconds at most.
 fn ago(t: Timestamp, now: Timestamp) -> String {
-    let d = Duration::try_from(now.duration_since(t)).unwrap_or_default();
-    duration(Duration::from_secs(d.as_secs()))
+    words::elapsed(Duration::try_from(now.duration_since(t)).unwrap_or_default())
 }
 
 /// "45 s", "4 min", "3 h 5 min": the same words as everywhere.

@@ -4,6 +4,7 @@
 
 pub mod incident;
 pub mod judge;
+pub mod local_fault;
 pub mod monitor;
 pub mod notes;
 pub mod states;

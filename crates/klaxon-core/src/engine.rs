@@ -11,7 +11,7 @@ pub mod control;
 pub mod desktop;
 pub mod fault_injection;
 pub mod keep_awake;
-pub mod local_fault;
+
 pub mod open_files;
 mod owner;
 pub mod schedule;
@@ -238,7 +238,7 @@ fn lock_data_dir(data_dir: &Path) -> Result<File> {
 /// The tray app, which runs its engine in-process, speaks to it through the same typed client
 /// as the CLI does over the socket.
 impl Transport for Engine {
-    fn send(&self, command: Command) -> impl std::future::Future<Output = Result<Reply>> + Send {
-        async move { Ok(self.command(command).await) }
+    async fn send(&self, command: Command) -> Result<Reply> {
+        Ok(self.command(command).await)
     }
 }

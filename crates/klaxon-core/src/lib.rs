@@ -36,3 +36,6 @@ pub mod store;
 pub mod text;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod layering_tests;

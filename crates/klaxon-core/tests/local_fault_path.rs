@@ -12,10 +12,10 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use klaxon_core::domain::local_fault::LocalFault;
 use klaxon_core::domain::monitor::RecordKind;
 use klaxon_core::domain::states::MonitorState;
 use klaxon_core::engine::clock::SystemClock;
-use klaxon_core::engine::local_fault::LocalFault;
 use klaxon_core::engine::{Engine, EngineOptions};
 use klaxon_core::probe::Prober;
 use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};

@@ -196,6 +196,16 @@ impl Home {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
+    /// `status --json` when it answers; `None` when it fails (an engine that dies while it is
+    /// being asked resets the connection).
+    pub fn try_status(&self) -> Option<serde_json::Value> {
+        let out = self.cmd().args(["status", "--json"]).output().unwrap();
+        out.status
+            .success()
+            .then(|| serde_json::from_slice(&out.stdout).ok())
+            .flatten()
+    }
+
     pub fn history(&self) -> serde_json::Value {
         let out = self.cmd().args(["history", "--json"]).output().unwrap();
         assert!(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { barFor, barsKey, daySummary, minutes, slotClass, slotTitle } from "./daybar";
-import type { Slot, Status } from "./types";
+import type { MonitorView, Slot, Status } from "./types";
 
 const fill = (n: number, slot: Slot): Slot[] => Array.from({ length: n }, () => slot);
 
@@ -46,12 +46,12 @@ describe("the 24-hour bar", () => {
   });
 
   it("reads the bars again when a monitor changes state, not when only its latency does", () => {
-    const monitor = { name: "api", state: "up", last_checked: null, latency_ms: 12, reason: null, target: "" };
-    const status: Status = { monitors: [monitor], incidents: [], blind: false, live: true, faults: [] };
+    const monitor: MonitorView = { name: "api", state: "up", last_checked: null, latency_ms: 12, reason: null, target: "" };
+    const status: Status = { overall: "all_up", monitors: [monitor], incidents: [], blind: false, live: true, faults: [] };
     const slower = { ...status, monitors: [{ ...monitor, latency_ms: 340 }] };
-    const down = { ...status, monitors: [{ ...monitor, state: "down" }] };
+    const down: Status = { ...status, overall: "failing", monitors: [{ ...monitor, state: "down" }] };
     expect(barsKey(slower)).toBe(barsKey(status));
     expect(barsKey(down)).not.toBe(barsKey(status));
-    expect(barsKey({ ...status, blind: true })).not.toBe(barsKey(status));
+    expect(barsKey({ ...status, overall: "offline", blind: true })).not.toBe(barsKey(status));
   });
 });

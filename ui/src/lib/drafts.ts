@@ -1,27 +1,35 @@
 // After the outage, the small rules away from the components: the notes as the form edits them
 // and as the engine gets them, what each kind of draft is called, the time zone to start from,
 // what is still to fill in, and the text Copy puts on the clipboard.
-import type { DraftRequest, IncidentNotes, SavedDraft } from "./types";
+import type { DraftKind, DraftRequest, DraftTone, IncidentNotes, SavedDraft } from "./types";
 
-export const KINDS = [
-  { value: "apology", label: "Apology to a customer" },
-  { value: "reply", label: "Short reply" },
-  { value: "status", label: "Status page updates" },
-  { value: "postmortem", label: "Postmortem" },
-] as const;
+// Records over the generated unions: a kind or tone added in Rust has no label until written
+// here, and the compiler says so. The selects list them in this order.
+const KIND_LABELS: Record<DraftKind, string> = {
+  apology: "Apology to a customer",
+  reply: "Short reply",
+  status: "Status page updates",
+  postmortem: "Postmortem",
+};
 
-export const TONES = [
-  { value: "personal", label: "Personal" },
-  { value: "formal", label: "Formal" },
-] as const;
+const TONE_LABELS: Record<DraftTone, string> = {
+  personal: "Personal",
+  formal: "Formal",
+};
 
-/** "apology" → "Apology to a customer"; a kind this window does not know reads as itself. */
-export function kindLabel(kind: string): string {
-  return KINDS.find((k) => k.value === kind)?.label ?? kind;
+const options = <T extends string>(labels: Record<T, string>) =>
+  (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+
+export const KINDS: { value: DraftKind; label: string }[] = options(KIND_LABELS);
+export const TONES: { value: DraftTone; label: string }[] = options(TONE_LABELS);
+
+/** "apology" → "Apology to a customer". */
+export function kindLabel(kind: DraftKind): string {
+  return KIND_LABELS[kind];
 }
 
 /** The kinds written to one customer, where their name is used. */
-export function usesCustomer(kind: string): boolean {
+export function usesCustomer(kind: DraftKind): boolean {
   return kind === "apology" || kind === "reply";
 }
 

@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { duration, localTime, localTimeWithSeconds, maybeDuration, secondsBetween } from "./format";
+import { duration, elapsed, localTime, localTimeWithSeconds, maybeDuration, secondsBetween } from "./format";
+// The cases Rust's duration-in-words is tested against too: the window must read the same.
+import sharedCases from "../../../crates/klaxon-core/src/domain/words_cases.json";
 
 describe("durations", () => {
+  it("reads every shared case exactly as the Rust side does", () => {
+    expect(sharedCases.length).toBeGreaterThanOrEqual(10);
+    for (const { ms, short } of sharedCases) {
+      expect(`${ms} ms → ${duration(ms / 1000)}`).toBe(`${ms} ms → ${short}`);
+    }
+  });
+
+  it("shows a tenth below ten seconds, counted down, never rounded up", () => {
+    expect(duration(9.999999)).toBe("9.9 s");
+    expect(duration(4.1)).toBe("4.1 s");
+    expect(duration(59.99)).toBe("59 s");
+    expect(duration(0.0009)).toBe("less than 1 ms");
+  });
+
   it("reads seconds, minutes, hours and days the way a person says them", () => {
     expect(duration(45)).toBe("45 s");
     expect(duration(4 * 60 + 59)).toBe("4 min");
@@ -11,8 +27,9 @@ describe("durations", () => {
     expect(duration(86400)).toBe("1 d");
   });
 
+  // Was "0 s"; the shared cases read zero as "less than 1 ms", and they win.
   it("never shows a negative duration when clocks disagree", () => {
-    expect(duration(-5)).toBe("0 s");
+    expect(duration(-5)).toBe("less than 1 ms");
   });
 
   it("shows a dash for a time to acknowledge that has not happened", () => {
@@ -24,6 +41,14 @@ describe("durations", () => {
     const now = new Date("2026-11-30T05:12:00Z");
     expect(duration(secondsBetween("2026-11-30T05:00:00Z", null, now))).toBe("12 min");
     expect(duration(secondsBetween("2026-11-30T05:00:00Z", "2026-11-30T05:03:00Z", now))).toBe("3 min");
+  });
+});
+
+describe("time since something", () => {
+  it("counts whole seconds once past one, as Rust's words::elapsed does", () => {
+    expect(elapsed(4.5)).toBe("4 s");
+    expect(elapsed(0.5)).toBe("500 ms");
+    expect(elapsed(250.9)).toBe("4 min");
   });
 });
 

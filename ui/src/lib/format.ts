@@ -1,8 +1,24 @@
 // How times and durations read in the window: "45 s", "3 h 5 min", "14:05", "29 Nov 23:50".
 
-/** A length of time in words: "45 s", "4 min", "3 h 5 min", "2 d 3 h". */
+/**
+ * A length of time in words: "500 ms", "1.5 s", "45 s", "4 min", "3 h 5 min", "2 d 3 h". The
+ * same words as the Rust side's one duration function: both are tested against
+ * crates/klaxon-core/src/domain/words_cases.json. Every unit is counted down, never rounded up,
+ * so "4 min" is at least four minutes; below 10 s a tenth is shown (latencies, timeouts).
+ */
 export function duration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
+  // Whole microseconds first: seconds arrive as a float (`ms / 1000`), and 4.1 * 1e6 is
+  // 4099999.9999999995, which counted down would read "4 s". Rounded to the microsecond,
+  // every unit below is an exact integer division, as Rust's Duration is.
+  // Clocks that disagree never make it negative; NaN (an unreadable time) counts as zero.
+  const us = Math.max(0, Math.round(seconds * 1e6)) || 0;
+  if (us < 1000) return "less than 1 ms";
+  if (us < 1e6) return `${Math.floor(us / 1000)} ms`;
+  const s = Math.floor(us / 1e6);
+  if (s < 10) {
+    const tenths = Math.floor(us / 1e5);
+    return tenths % 10 === 0 ? `${tenths / 10} s` : `${Math.floor(tenths / 10)}.${tenths % 10} s`;
+  }
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min`;
   if (s < 86400) {
@@ -13,6 +29,14 @@ export function duration(seconds: number): string {
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);
   return h === 0 ? `${d} d` : `${d} d ${h} h`;
+}
+
+/**
+ * Time that has passed since something ("down for 4 s"): whole seconds once past one, since
+ * tenths of a second there are only noise. The same as Rust's `words::elapsed`.
+ */
+export function elapsed(seconds: number): string {
+  return duration(seconds >= 1 ? Math.floor(seconds) : seconds);
 }
 
 /** A duration that may not be known yet: "—" for null. */

@@ -1,28 +1,29 @@
 // How incidents read in the Incidents view: timeline labels, states, and what the evidence says.
-import { duration, localTime, secondsBetween } from "./format";
-import type { Evidence, IncidentView } from "./types";
+import { elapsed, localTime, secondsBetween } from "./format";
+import type { AckVia, Evidence, IncidentState, IncidentView, TimelineKind } from "./types";
 
-const KINDS: Record<string, string> = {
+// Each a Record over the generated union, so a state or kind added in Rust is a compile error
+// here until it has its words.
+const KINDS: Record<TimelineKind, string> = {
   first_failure: "First failed check",
   confirmed: "Confirmed down",
   alarm_started: "Alarm started",
+  alarm_restarted: "Alarm rang again after a restart",
   acknowledged: "Acknowledged",
   snoozed: "Snoozed",
   snooze_ended: "Snooze ended",
   recovered: "Recovered",
   down_again: "Down again",
   resolved: "Resolved",
+  monitor_removed: "Monitor removed from the config",
 };
 
-/** A timeline event's kind as a person would say it; an unknown kind still reads as words. */
-export function timelineLabel(kind: string): string {
-  const known = KINDS[kind];
-  if (known) return known;
-  const words = kind.replace(/_/g, " ").trim();
-  return words ? words[0].toUpperCase() + words.slice(1) : "Event";
+/** A timeline event's kind as a person would say it. */
+export function timelineLabel(kind: TimelineKind): string {
+  return KINDS[kind];
 }
 
-const STATES: Record<string, string> = {
+const STATES: Record<IncidentState, string> = {
   ringing: "Ringing",
   acknowledged: "Acknowledged",
   snoozed: "Snoozed",
@@ -30,18 +31,27 @@ const STATES: Record<string, string> = {
 };
 
 /** An incident's state with a capital: "Ringing", "Resolved". */
-export function stateLabel(state: string): string {
-  return STATES[state] ?? state;
+export function stateLabel(state: IncidentState): string {
+  return STATES[state];
 }
 
 /** How long it has been down: until resolved, or until now while open. */
 export function incidentDuration(i: IncidentView, now: Date): string {
-  return duration(secondsBetween(i.first_failure_at, i.resolved_at, now));
+  return elapsed(secondsBetween(i.first_failure_at, i.resolved_at, now));
 }
 
+// The words the engine keeps, shown as they are (as before the states were typed).
+const VIA: Record<AckVia, string> = {
+  cli: "cli",
+  window: "window",
+  tray: "tray",
+  phone: "phone",
+  source: "source",
+};
+
 /** Who acknowledged it, from where: "window", "cli"; "—" when nobody did. */
-export function viaLabel(via: string | null): string {
-  return via ?? "—";
+export function viaLabel(via: AckVia | null): string {
+  return via === null ? "—" : VIA[via];
 }
 
 /** One line of evidence: a label and its text. */
@@ -65,7 +75,7 @@ export function certExpiry(iso: string, now: Date): string {
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return iso;
   const s = (t - now.getTime()) / 1000;
-  const rel = s >= 0 ? `in ${duration(s)}` : `expired ${duration(-s)} ago`;
+  const rel = s >= 0 ? `in ${elapsed(s)}` : `expired ${elapsed(-s)} ago`;
   return `${localTime(iso, now)} (${rel})`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  editMonitorForm, formToSend, generalProblems, newMonitorForm, outcomeText, problemsFor, targetPlaceholder, visibleFields,
+  editMonitorForm, formToSend, KINDS, generalProblems, newMonitorForm, outcomeText, problemsFor, targetPlaceholder, visibleFields,
 } from "./monitorForm";
 
 describe("the monitor editor", () => {
@@ -24,6 +24,12 @@ describe("the monitor editor", () => {
   it("shows status, body and header fields for HTTP only", () => {
     expect(visibleFields("http")).toContain("header_value");
     expect(visibleFields("tcp")).not.toContain("expect_status");
+  });
+
+  it("offers every kind Klaxon has, and no example target for one it lacks", () => {
+    expect(KINDS).toEqual(["http", "tcp", "dns", "tls"]);
+    expect(targetPlaceholder("ftp")).toBe("");
+    expect(visibleFields("ftp")).not.toContain("expect_status");
   });
 
   it("does not send HTTP settings left in the form after switching to another kind", () => {

@@ -1,18 +1,26 @@
 // The monitor editor's logic: a new form, what each kind asks for, and where problems show.
-import type { CheckOutcome, FieldProblem, MonitorForm } from "./types";
+import type { CheckOutcome, FieldProblem, MonitorForm, MonitorKind } from "./types";
 
-export const KINDS = ["http", "tcp", "dns", "tls"] as const;
-
-const PLACEHOLDERS: Record<string, string> = {
+// The form's `kind` is text as the user's klaxon.toml has it (MonitorForm.kind is a string, so
+// the engine can name a wrong one); the kinds offered are the generated MonitorKind, one
+// placeholder each, so a kind added in Rust is a compile error here until it has one.
+const PLACEHOLDERS: Record<MonitorKind, string> = {
   http: "https://api.example.com/health",
   tcp: "db.example.com:5432",
   dns: "example.com",
   tls: "example.com:443",
 };
 
-/** An example target for the kind chosen, shown greyed in the empty field. */
+export const KINDS = Object.keys(PLACEHOLDERS) as MonitorKind[];
+
+/** Whether the form's text names a kind Klaxon has. */
+export function isMonitorKind(kind: string): kind is MonitorKind {
+  return (KINDS as string[]).includes(kind);
+}
+
+/** An example target for the kind chosen, shown greyed in the empty field; none for a kind Klaxon lacks. */
 export function targetPlaceholder(kind: string): string {
-  return PLACEHOLDERS[kind] ?? "";
+  return isMonitorKind(kind) ? PLACEHOLDERS[kind] : "";
 }
 
 /** A blank form for a new monitor: HTTP, every 30 s, 10 s to answer. */
@@ -20,7 +28,7 @@ export function newMonitorForm(): MonitorForm {
   return {
     original_name: null,
     name: "",
-    kind: "http",
+    kind: "http" satisfies MonitorKind,
     target: "",
     every: "30s",
     timeout: "10s",
@@ -39,15 +47,21 @@ export function editMonitorForm(m: MonitorForm): MonitorForm {
 const HTTP_ONLY = ["expect_status", "body_contains", "header_name", "header_value"] as const;
 const COMMON = ["name", "kind", "target", "every", "timeout"] as const;
 
+/** Whether the form is for an HTTP check, the one kind with more fields. Narrowed first, so
+ * the comparison is against MonitorKind and a misspelt kind is a compile error. */
+export function isHttp(kind: string): boolean {
+  return isMonitorKind(kind) && kind === "http";
+}
+
 /** The fields the editor shows for a kind. */
 export function visibleFields(kind: string): string[] {
-  return kind === "http" ? [...COMMON, ...HTTP_ONLY] : [...COMMON];
+  return isHttp(kind) ? [...COMMON, ...HTTP_ONLY] : [...COMMON];
 }
 
 /** The form as it is sent: fields of HTTP alone are left empty for the other kinds. */
 export function formToSend(form: MonitorForm): MonitorForm {
   const sent = { ...form };
-  if (form.kind !== "http") for (const f of HTTP_ONLY) sent[f] = "";
+  if (!isHttp(form.kind)) for (const f of HTTP_ONLY) sent[f] = "";
   return sent;
 }
 

@@ -20,3 +20,13 @@ export type { IncidentNotes } from "./types/IncidentNotes";
 export type { SavedDraft } from "./types/SavedDraft";
 export type { DraftRequest } from "./types/DraftRequest";
 export type { Draft } from "./types/Draft";
+// The vocabulary: every state that crosses from Rust is one of these unions, never a string.
+export type { Overall } from "./types/Overall";
+export type { MonitorState } from "./types/MonitorState";
+export type { IncidentState } from "./types/IncidentState";
+export type { TimelineKind } from "./types/TimelineKind";
+export type { AckVia } from "./types/AckVia";
+export type { UnwatchedCause } from "./types/UnwatchedCause";
+export type { MonitorKind } from "./types/MonitorKind";
+export type { DraftKind } from "./types/DraftKind";
+export type { DraftTone } from "./types/DraftTone";

@@ -4,26 +4,28 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { InvokeArgs } from "@tauri-apps/api/core";
 import type {
-  Draft, DraftRequest, IncidentNotes, IncidentView, MonitorView, SavedDraft, Settings, Slot, Status,
+  Draft, DraftRequest, IncidentNotes, IncidentView, MonitorState, MonitorView, SavedDraft, Settings, Slot, Status,
 } from "../lib/types";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
-export function monitor(name: string, state = "up", over: Partial<MonitorView> = {}): MonitorView {
+export function monitor(name: string, state: MonitorState = "up", over: Partial<MonitorView> = {}): MonitorView {
   return { name, state, last_checked: null, latency_ms: 42, reason: null, target: `https://${name}.example.com`, ...over };
 }
 
 export function incident(id: number, over: Partial<IncidentView> = {}): IncidentView {
   return {
-    id, monitor: "api", state: "resolved", opened_at: "2026-11-30T02:07:00Z", acknowledged_at: null,
+    id, monitor: "api", source: null, state: "resolved", opened_at: "2026-11-30T02:07:00Z", acknowledged_at: null,
     resolved_at: "2026-11-30T02:20:00Z", first_failure_at: "2026-11-30T02:06:00Z", recovered_at: null,
     acknowledged_via: null, snoozed_until: null, time_to_acknowledge_s: null, time_to_recover_s: null,
     reason: "connection refused", ...over,
   };
 }
 
+/** A status as the app sends it. `overall` is Rust's to decide (`Status::overall`), so a test
+ * that builds an incident or a down monitor says which headline goes with it. */
 export function status(over: Partial<Status> = {}): Status {
-  return { monitors: [], incidents: [], blind: false, live: true, faults: [], ...over };
+  return { overall: "nothing_configured", monitors: [], incidents: [], blind: false, live: true, faults: [], ...over };
 }
 
 export function settings(over: Partial<Settings> = {}): Settings {

@@ -12,7 +12,7 @@ afterEach(async () => {
 describe("the Now view", () => {
   it("shows each monitor's last 24 hours with a summary a screen reader can read", async () => {
     new FakeEngine({
-      status: () => status({ monitors: [monitor("api"), monitor("db", "down")] }),
+      status: () => status({ overall: "failing", monitors: [monitor("api"), monitor("db", "down")] }),
       day_bars: () => [
         { monitor: "api", slots: bar([95, "up"], [1, "down"]) },
         { monitor: "db", slots: bar([48, "none"], [48, "up"]) },
@@ -28,15 +28,16 @@ describe("the Now view", () => {
   });
 
   it("reads the bars again when the status changes", async () => {
-    const engine = new FakeEngine({ status: () => status({ monitors: [monitor("api")] }) });
+    const engine = new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
     render(App);
     await waitFor(() => expect(engine.called("day_bars")).toHaveLength(1));
-    await engine.emitStatus(status({ monitors: [monitor("api", "down")] }));
+    await engine.emitStatus(status({ overall: "failing", monitors: [monitor("api", "down")] }));
     await waitFor(() => expect(engine.called("day_bars")).toHaveLength(2));
   });
 
   it("acknowledges a ringing incident with the code the user typed", async () => {
     const ringing = status({
+      overall: "ringing",
       monitors: [monitor("api", "down")],
       incidents: [incident(7, { state: "ringing", resolved_at: null, reason: "HTTP 502 <b>bad</b>" })],
       ack_code: "4821",
@@ -54,7 +55,7 @@ describe("the Now view", () => {
 
   it("shows why an action failed", async () => {
     new FakeEngine({
-      status: () => status({ monitors: [monitor("api")] }),
+      status: () => status({ overall: "all_up", monitors: [monitor("api")] }),
       test_alarm: () => {
         throw { code: "engine", message: "The engine is not running." };
       },
@@ -66,14 +67,14 @@ describe("the Now view", () => {
 
   it("says loudly when Klaxon itself cannot make checks, and keeps the monitor up", async () => {
     const fault = "Klaxon has too many open files (since 02:07:31 UTC): some checks cannot be made";
-    new FakeEngine({ status: () => status({ monitors: [monitor("api")], local_fault: fault }) });
+    new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")], local_fault: fault }) });
     render(App);
     expect((await screen.findByTestId("local-fault")).textContent).toBe(fault);
     expect(screen.queryByTestId("incident")).toBeNull();
   });
 
   it("says until when monitoring is paused and offers to resume", async () => {
-    new FakeEngine({ status: () => status({ monitors: [monitor("api", "paused")], paused_until: "resumed" }) });
+    new FakeEngine({ status: () => status({ overall: "paused", monitors: [monitor("api", "paused")], paused_until: "resumed" }) });
     render(App);
     expect((await screen.findByTestId("paused")).textContent).toContain("paused until you resume it");
     expect(screen.getByTestId("resume")).toBeTruthy();
@@ -83,6 +84,7 @@ describe("the Now view", () => {
     new FakeEngine({
       status: () =>
         status({
+          overall: "all_up",
           monitors: [monitor("api")],
           store_problem: "history is not being saved: the disk is full (3 changes kept in memory, written once it works again)",
           store_notice: "the database was damaged; it was kept as /data/klaxon.db.damaged-1 and a fresh one was started",

@@ -4,7 +4,6 @@ use super::*;
 use crate::domain::incident::IncidentBook;
 use crate::domain::monitor::{Evidence, Sample};
 use crate::domain::states::AckVia;
-use crate::domain::status::MonitorView;
 
 /// The bars end at `now`: slot 95 holds the last 15 minutes, slot 0 the 15 before 24 h ago.
 fn now() -> Timestamp {
@@ -47,9 +46,7 @@ fn checked(store: &mut Store, monitor: &str, from: i64, to: i64, ok: bool) {
         .rev()
         .map(|m| (monitor.to_string(), sample(ok, ago(m))))
         .collect();
-    store
-        .record_samples(&samples, &[] as &[MonitorView])
-        .unwrap();
+    store.record_samples(&samples, &[]).unwrap();
 }
 
 fn bar(store: &Store, offline_since: Option<Timestamp>) -> Vec<Slot> {

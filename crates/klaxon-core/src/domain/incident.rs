@@ -15,10 +15,38 @@ use crate::domain::monitor::Evidence;
 pub use super::states::{AckVia, IncidentState, TimelineKind};
 pub use book::{IncidentBook, Journal};
 
-/// One outage of one monitor, with its timeline's key moments.
+/// Where an incident comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Origin {
+    /// A `[[monitor]]` of this config; the incident's `monitor` is its name.
+    #[default]
+    Monitor,
+    /// An alert from monitoring that runs elsewhere: the `[[source]]`'s name and the alert's
+    /// own stable key (a fingerprint, a check's id); the incident's `monitor` is the alert's
+    /// title.
+    Alert { source: String, key: String },
+}
+
+/// What an open incident is filed under: at most one open incident per key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    Monitor(String),
+    Alert { source: String, key: String },
+}
+
+impl Key {
+    pub fn monitor(name: &str) -> Key {
+        Key::Monitor(name.to_string())
+    }
+}
+
+/// One outage of one monitor or one outside alert, with its timeline's key moments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
     pub id: i64,
+    pub origin: Origin,
+    /// What is down, as shown: the monitor's name, or the alert's title.
     pub monitor: String,
     pub state: IncidentState,
     pub first_failure_at: Timestamp,
@@ -36,6 +64,25 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// What the incident is filed under while open.
+    pub fn key(&self) -> Key {
+        match &self.origin {
+            Origin::Monitor => Key::Monitor(self.monitor.clone()),
+            Origin::Alert { source, key } => Key::Alert {
+                source: source.clone(),
+                key: key.clone(),
+            },
+        }
+    }
+
+    /// The outside source's name; `None` for a monitor of this config.
+    pub fn source(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Monitor => None,
+            Origin::Alert { source, .. } => Some(source),
+        }
+    }
+
     /// From the alarm to a person answering it.
     pub fn time_to_acknowledge(&self) -> Option<Duration> {
         let start = self.alarm_started_at.unwrap_or(self.opened_at);

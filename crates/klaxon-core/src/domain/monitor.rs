@@ -244,7 +244,7 @@ pub struct Sample {
     /// files, memory, local ports): the sample says nothing about the target, `ok` is false
     /// only because no answer was seen, and the judge does not count it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_fault: Option<crate::engine::local_fault::LocalFault>,
+    pub local_fault: Option<crate::domain::local_fault::LocalFault>,
 }
 
 /// What the check saw, kept with the sample and the incident.

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::domain::incident::Incident;
 use crate::domain::states::{AckVia, IncidentState, MonitorState, Overall, UnwatchedCause};
-use crate::domain::words::{self, Style};
+use crate::domain::words;
 
 /// `klaxon status --json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -42,7 +42,7 @@ pub struct Status {
     pub local_fault: Option<String>,
     /// Whether the siren can be heard (live engines only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sound: Option<crate::engine::siren::SoundStatus>,
+    pub sound: Option<SoundStatus>,
     /// While something rings: the code to type in the window to acknowledge (awake check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ack_code: Option<String>,
@@ -110,7 +110,7 @@ impl Status {
                 format!(
                     "{} down for {} — {}",
                     i.monitor,
-                    words::duration(whole_seconds(down_for), Style::Short),
+                    words::elapsed(down_for),
                     i.state
                 )
             }
@@ -125,9 +125,16 @@ impl Status {
     }
 }
 
-/// A time since something, in whole seconds: "down for 4.3 s" says more than anyone needs.
-fn whole_seconds(d: std::time::Duration) -> std::time::Duration {
-    std::time::Duration::from_secs(d.as_secs())
+/// Whether Klaxon can make a sound, as `status` shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct SoundStatus {
+    /// `None` until the output was first tried.
+    pub can_sound: Option<bool>,
+    /// "Klaxon cannot make a sound: …" while there is no working output.
+    pub problem: Option<String>,
+    /// The configured sound file could not be used; the built-in klaxon plays instead.
+    pub file_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -161,7 +168,11 @@ pub struct MonitorView {
 pub struct IncidentView {
     #[ts(type = "number")]
     pub id: i64,
+    /// What is down: a monitor's name, or an outside alert's title.
     pub monitor: String,
+    /// The `[[source]]` an outside alert came from; `null` for a monitor of this config.
+    #[serde(default)]
+    pub source: Option<String>,
     pub state: IncidentState,
     #[ts(type = "string")]
     pub opened_at: Timestamp,
@@ -188,6 +199,7 @@ impl From<&Incident> for IncidentView {
         IncidentView {
             id: i.id,
             monitor: i.monitor.clone(),
+            source: i.source().map(str::to_string),
             state: i.state,
             opened_at: i.opened_at,
             acknowledged_at: i.acknowledged_at,
@@ -228,7 +240,7 @@ pub enum Event {
         message: String,
     },
     Sound {
-        sound: crate::engine::siren::SoundStatus,
+        sound: SoundStatus,
     },
     /// The store's health changed (`problem` is `None` when it works again).
     Store {

@@ -26,6 +26,17 @@ pub fn duration(d: Duration, style: Style) -> String {
     }
 }
 
+/// Time that has passed since something ("down for 4 s"): whole seconds once past one, since
+/// tenths of a second there are only noise. The window's `elapsed` says the same.
+pub fn elapsed(d: Duration) -> String {
+    let d = if d >= Duration::from_secs(1) {
+        Duration::from_secs(d.as_secs())
+    } else {
+        d
+    };
+    short(d)
+}
+
 fn short(d: Duration) -> String {
     let s = d.as_secs();
     match s {
@@ -33,7 +44,7 @@ fn short(d: Duration) -> String {
         _ if d < Duration::from_secs(1) => format!("{} ms", d.as_millis()),
         0..10 => {
             let tenths = d.as_millis() / 100;
-            if tenths % 10 == 0 {
+            if tenths.is_multiple_of(10) {
                 format!("{} s", tenths / 10)
             } else {
                 format!("{}.{} s", tenths / 10, tenths % 10)
@@ -117,6 +128,13 @@ mod tests {
             duration(Duration::from_micros(9_999_999), Style::Short),
             "9.9 s"
         );
+    }
+
+    #[test]
+    fn time_since_something_is_counted_in_whole_seconds_once_past_one() {
+        assert_eq!(elapsed(Duration::from_millis(4500)), "4 s");
+        assert_eq!(elapsed(Duration::from_millis(500)), "500 ms");
+        assert_eq!(elapsed(Duration::from_millis(250_900)), "4 min");
     }
 
     #[test]

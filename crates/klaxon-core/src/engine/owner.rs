@@ -23,7 +23,7 @@ use crate::domain::status::{Event, IncidentView, MonitorView, PausedUntil, Statu
 use crate::engine::schedule::{self, Context, Crash, Directions, MonitorTask, Observation};
 use crate::error::Result;
 use crate::protocol::SlipStats;
-use crate::store::{RAW_WINDOW, StoreHealth, StoreWriter, Write};
+use crate::store::{MonitorRow, RAW_WINDOW, StoreHealth, StoreWriter, Write};
 
 /// Keep the most recent slips only, so memory stays flat on a long run.
 const SLIP_WINDOW: usize = 100_000;
@@ -319,11 +319,11 @@ impl Owner {
     }
 
     fn flush(&mut self) {
-        let states: Vec<MonitorView> = self
+        let states: Vec<MonitorRow> = self
             .watched
             .values_mut()
             .filter_map(|w| std::mem::take(&mut w.dirty).then_some(&*w))
-            .map(|w| w.view.clone())
+            .map(|w| MonitorRow::from(&w.view))
             .collect();
         if self.pending.is_empty() && states.is_empty() {
             return;

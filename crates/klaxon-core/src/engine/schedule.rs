@@ -126,93 +126,153 @@ struct Runner {
     judgement: Judgement,
 }
 
+/// When a monitor checks next: `slot` keeps the regular rhythm, `next` may come earlier for
+/// a quick re-check.
+struct Rhythm {
+    slot: Instant,
+    next: Instant,
+}
+
+impl Rhythm {
+    /// The rhythm starts again at `at` (after a pause, or a sleep's grace period).
+    fn restart(&mut self, at: Instant) {
+        self.slot = at;
+        self.next = at;
+    }
+
+    /// After a check: a re-check soon, or the next slot; after a long stall, missed slots
+    /// are skipped instead of checked in a burst.
+    fn advance(&mut self, recheck: bool, now: Instant, every: Duration, retry_every: Duration) {
+        if recheck {
+            self.next = later(now, retry_every);
+            return;
+        }
+        self.slot = later(self.slot, every);
+        if self.slot < now {
+            self.slot = later(now, every);
+        }
+        self.next = self.slot;
+    }
+}
+
+/// What waiting for the next check ended with.
+enum Turn {
+    /// The check is due.
+    Check,
+    /// Something changed first (a direction, a sleep, a pause that ended): look again.
+    Again,
+    /// The engine is gone.
+    Stop,
+}
+
 impl Runner {
     async fn run(mut self, first: Instant) {
         let mut directions = self.ctx.directions.clone();
-        // `slot` is the regular schedule; `next` may be earlier for a quick re-check.
-        let mut slot = first;
-        let mut next = first;
+        let mut rhythm = Rhythm {
+            slot: first,
+            next: first,
+        };
         loop {
-            // Each task notices a sleep itself, the moment it wakes, so no check can slip in
-            // between the wake and the grace period (the engine's watcher only records it).
-            let mark = self.mark();
-            tokio::select! {
-                _ = sleep_until(next) => {}
-                changed = directions.changed() => {
-                    if changed.is_err() {
-                        return; // the engine is gone
-                    }
-                    directions.borrow_and_update();
-                    continue;
-                }
+            match self.wait_for_turn(&mut directions, &mut rhythm).await {
+                Turn::Stop => return,
+                Turn::Again => continue,
+                Turn::Check => {}
             }
-            if self.slept_since(mark) {
-                self.after_sleep(&mut slot, &mut next);
-                continue;
-            }
-            if directions.borrow().paused {
-                // Wait for resume, then check at once.
-                if directions.wait_for(|d| !d.paused).await.is_err() {
-                    return;
-                }
-                slot = Instant::now();
-                next = slot;
-                continue;
-            }
-            let Ok(permit) = self.ctx.in_flight.acquire().await else {
+            let Some((sample, slip, mark)) = self.check(rhythm.next).await else {
                 return;
             };
-            let started = Instant::now();
-            let slip = started.saturating_duration_since(next);
-            let mark = self.mark();
-            if crate::engine::fault_injection::fire(&format!("monitor:{}", self.monitor.name)) {
-                panic!("injected fault: a check panics (KLAXON_INJECT_PANIC)");
-            }
-            let sample = self.prober.check(self.ctx.clock.now()).await;
-            drop(permit);
             if self.slept_since(mark) {
                 // The machine slept mid-check: the result says nothing about the service.
-                self.after_sleep(&mut slot, &mut next);
+                self.after_sleep(&mut rhythm);
                 continue;
             }
-            // A check this machine could not make (out of files, memory or ports) is not the
-            // target failing: the judge does not count it.
-            let step = match sample.local_fault {
-                Some(_) => self.judgement.inconclusive(),
-                None => self
-                    .judgement
-                    .observe(sample.ok, self.local, self.ctx.thresholds),
-            };
-            let (verdict, recheck) = match step {
-                Step::Settled(v) => (v, false),
-                Step::Recheck(v) => (v, true),
-                Step::AskWitnesses => {
-                    let any = self.ctx.witnesses.any_reachable().await;
-                    (self.judgement.witnesses_answered(any), false)
-                }
-            };
-            let observation = Observation {
-                monitor: self.monitor.name.clone(),
-                generation: self.generation,
-                sample,
-                verdict,
-                slip,
-            };
+            let (observation, recheck) = self.judge(sample, slip).await;
             if self.ctx.observations.send(observation).await.is_err() {
                 return;
             }
-            let now = Instant::now();
-            if recheck {
-                next = later(now, self.ctx.retry_every);
-            } else {
-                // Keep the rhythm; after a long stall, skip missed slots instead of bursting.
-                slot = later(slot, self.monitor.every);
-                if slot < now {
-                    slot = later(now, self.monitor.every);
+            let every = self.monitor.every;
+            rhythm.advance(recheck, Instant::now(), every, self.ctx.retry_every);
+        }
+    }
+
+    /// Waits until the next check is due. Each task notices a sleep itself, the moment it
+    /// wakes, so no check can slip in between the wake and the grace period (the engine's
+    /// watcher only records it); while paused it waits for resume, then checks at once.
+    async fn wait_for_turn(
+        &mut self,
+        directions: &mut watch::Receiver<Directions>,
+        rhythm: &mut Rhythm,
+    ) -> Turn {
+        let mark = self.mark();
+        tokio::select! {
+            _ = sleep_until(rhythm.next) => {}
+            changed = directions.changed() => {
+                if changed.is_err() {
+                    return Turn::Stop;
                 }
-                next = slot;
+                directions.borrow_and_update();
+                return Turn::Again;
             }
         }
+        if self.slept_since(mark) {
+            self.after_sleep(rhythm);
+            return Turn::Again;
+        }
+        if directions.borrow().paused {
+            if directions.wait_for(|d| !d.paused).await.is_err() {
+                return Turn::Stop;
+            }
+            rhythm.restart(Instant::now());
+            return Turn::Again;
+        }
+        Turn::Check
+    }
+
+    /// One check, made when a slot among the checks in flight is free: what it saw, how late
+    /// it started, and the clocks when it did (to tell a sleep mid-check). `None` when the
+    /// engine is gone.
+    async fn check(
+        &mut self,
+        due: Instant,
+    ) -> Option<(Sample, Duration, (jiff::Timestamp, Instant))> {
+        let permit = self.ctx.in_flight.acquire().await.ok()?;
+        let slip = Instant::now().saturating_duration_since(due);
+        let mark = self.mark();
+        if crate::engine::fault_injection::fire(&format!("monitor:{}", self.monitor.name)) {
+            panic!("injected fault: a check panics (KLAXON_INJECT_PANIC)");
+        }
+        let sample = self.prober.check(self.ctx.clock.now()).await;
+        drop(permit);
+        Some((sample, slip, mark))
+    }
+
+    /// The judge's word on a check: the observation for the engine, and whether to re-check
+    /// soon.
+    async fn judge(&mut self, sample: Sample, slip: Duration) -> (Observation, bool) {
+        // A check this machine could not make (out of files, memory or ports) is not the
+        // target failing: the judge does not count it.
+        let step = match sample.local_fault {
+            Some(_) => self.judgement.inconclusive(),
+            None => self
+                .judgement
+                .observe(sample.ok, self.local, self.ctx.thresholds),
+        };
+        let (verdict, recheck) = match step {
+            Step::Settled(v) => (v, false),
+            Step::Recheck(v) => (v, true),
+            Step::AskWitnesses => {
+                let any = self.ctx.witnesses.any_reachable().await;
+                (self.judgement.witnesses_answered(any), false)
+            }
+        };
+        let observation = Observation {
+            monitor: self.monitor.name.clone(),
+            generation: self.generation,
+            sample,
+            verdict,
+            slip,
+        };
+        (observation, recheck)
     }
 }
 
@@ -228,10 +288,9 @@ impl Runner {
 
     /// Failures seen so far prove nothing after a sleep (the network may still be waking):
     /// forget them and check again after the grace period.
-    fn after_sleep(&mut self, slot: &mut Instant, next: &mut Instant) {
+    fn after_sleep(&mut self, rhythm: &mut Rhythm) {
         self.judgement.forget_streaks();
-        *slot = later(Instant::now(), self.ctx.grace_after_resume);
-        *next = *slot;
+        rhythm.restart(later(Instant::now(), self.ctx.grace_after_resume));
     }
 }
 

@@ -21,8 +21,8 @@ use jiff::Timestamp;
 use tokio::time::Instant;
 
 use super::{Failure, describe_io_kind, failed, human_duration, sample};
+use crate::domain::local_fault::LocalFault;
 use crate::domain::monitor::{DnsCheck, Evidence, RecordKind, Sample};
-use crate::engine::local_fault::LocalFault;
 use crate::error::{Error, Result};
 
 /// How many answers the reason line lists before "and N more".

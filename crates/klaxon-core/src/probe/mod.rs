@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::domain::local_fault::LocalFault;
 use crate::domain::monitor::{Evidence, Monitor, Sample, Target};
-use crate::engine::local_fault::LocalFault;
 use crate::error::Result;
 use crate::text;
 
@@ -128,7 +128,7 @@ fn sample(
 }
 
 /// Why a check did not pass: something about the target, or a fault on this machine that
-/// says nothing about it (see [`crate::engine::local_fault`]).
+/// says nothing about it (see [`crate::domain::local_fault`]).
 #[derive(Debug)]
 enum Failure {
     Target(String),

@@ -10,8 +10,8 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use super::{Failure, describe_io_kind, failed, human_duration, resolve, sample};
+use crate::domain::local_fault::LocalFault;
 use crate::domain::monitor::{Evidence, Sample, TcpCheck};
-use crate::engine::local_fault::LocalFault;
 
 pub(crate) struct TcpProbe {
     host: String,

@@ -154,7 +154,11 @@ impl<T> Client<T> {
     pub async fn saved_status(&self) -> Result<Status> {
         self.read_or(Status::default(), |store| {
             Ok(Status {
-                monitors: store.monitor_states()?,
+                monitors: store
+                    .monitor_states()?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 incidents: store
                     .open_incidents()?
                     .iter()

@@ -5,23 +5,30 @@ use jiff::Timestamp;
 use rusqlite::{Row, Transaction, params};
 
 use super::{Store, db, from_ms, ms};
-use crate::domain::incident::{Incident, IncidentBook, IncidentState, Journal, TimelineEvent};
+use crate::domain::incident::{
+    Incident, IncidentBook, IncidentState, Journal, Origin, TimelineEvent,
+};
 use crate::error::Result;
 
 const COLUMNS: &str =
     "id, monitor, state, first_failure_at, opened_at, alarm_started_at, acknowledged_at,
-    acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence";
+    acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence, source, alert_key";
 
 impl Store {
     /// Saves an incident (new or changed; its id is chosen by the engine, which is the only
     /// writer) and the timeline lines that explain the change, in one transaction.
     pub fn save_incident(&mut self, incident: &Incident, events: &[TimelineEvent]) -> Result<()> {
+        let (source, alert_key) = match &incident.origin {
+            Origin::Monitor => (None, None),
+            Origin::Alert { source, key } => (Some(source), Some(key)),
+        };
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
         tx.execute(
             "INSERT INTO incidents (id, monitor, state, first_failure_at, opened_at, alarm_started_at,
-                acknowledged_at, acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                acknowledged_at, acknowledged_via, snoozed_until, recovered_at, resolved_at, reason, evidence,
+                source, alert_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT (id) DO UPDATE SET state = ?3, alarm_started_at = ?6,
                 acknowledged_at = ?7, acknowledged_via = ?8, snoozed_until = ?9,
                 recovered_at = ?10, resolved_at = ?11",
@@ -39,6 +46,8 @@ impl Store {
                 incident.resolved_at.map(ms),
                 incident.reason,
                 serde_json::to_string(&incident.evidence).unwrap_or_else(|_| "{}".into()),
+                source,
+                alert_key,
             ],
         )
         .map_err(|e| db(&path, e))?;
@@ -115,8 +124,16 @@ fn incident_from_row(r: &Row) -> rusqlite::Result<Incident> {
     let state: Option<String> = r.get(2)?;
     let evidence: String = r.get(12)?;
     let opt = |i: usize| -> rusqlite::Result<_> { Ok(r.get::<_, Option<i64>>(i)?.map(from_ms)) };
+    let origin = match (
+        r.get::<_, Option<String>>(13)?,
+        r.get::<_, Option<String>>(14)?,
+    ) {
+        (Some(source), Some(key)) => Origin::Alert { source, key },
+        _ => Origin::Monitor,
+    };
     Ok(Incident {
         id: r.get(0)?,
+        origin,
         monitor: r.get(1)?,
         // An unreadable state can only come from a newer Klaxon; ringing is the safe reading.
         state: state

@@ -10,10 +10,12 @@ mod bar_queries;
 mod incidents;
 mod notes_and_drafts;
 mod recovery;
+mod rows;
 mod words;
 mod writer;
 
 pub use recovery::{Opened, open_for_engine};
+pub use rows::MonitorRow;
 pub use writer::{MAX_WAITING_SAMPLES, StoreHealth, StoreWriter, Write, describe};
 
 use std::path::{Path, PathBuf};
@@ -24,7 +26,6 @@ use rusqlite::{Connection, OpenFlags, params};
 
 use crate::domain::monitor::Sample;
 use crate::domain::states::UnwatchedCause;
-use crate::domain::status::MonitorView;
 use crate::error::{Error, Result};
 
 /// How long raw samples are kept before being rolled up per hour.
@@ -38,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_notes_and_drafts",
         include_str!("../../migrations/0002_notes_and_drafts.sql"),
+    ),
+    (
+        "0003_incident_origin",
+        include_str!("../../migrations/0003_incident_origin.sql"),
     ),
 ];
 
@@ -106,7 +111,7 @@ impl Store {
     pub fn record_samples(
         &mut self,
         samples: &[(String, Sample)],
-        states: &[MonitorView],
+        states: &[MonitorRow],
     ) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
@@ -157,21 +162,20 @@ impl Store {
     }
 
     /// Each monitor's last known state, for `status` when no engine runs.
-    pub fn monitor_states(&self) -> Result<Vec<MonitorView>> {
+    pub fn monitor_states(&self) -> Result<Vec<MonitorRow>> {
         let mut stmt = self
             .conn
             .prepare("SELECT monitor, state, last_checked, latency_ms, reason, target FROM monitor_state ORDER BY rowid")
             .map_err(|e| db(&self.path, e))?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(MonitorView {
+                Ok(MonitorRow {
                     name: r.get(0)?,
                     state: r.get(1)?,
                     last_checked: r.get::<_, Option<i64>>(2)?.map(from_ms),
                     latency_ms: r.get(3)?,
                     reason: r.get(4)?,
                     target: r.get(5)?,
-                    tls_verification_off: false,
                 })
             })
             .map_err(|e| db(&self.path, e))?;

@@ -20,7 +20,6 @@ use super::Store;
 use crate::domain::incident::{Incident, Journal, TimelineEvent};
 use crate::domain::monitor::Sample;
 use crate::domain::states::UnwatchedCause;
-use crate::domain::status::MonitorView;
 use crate::error::Error;
 
 /// Raw samples kept in memory while the store cannot write; older ones are dropped first.
@@ -44,7 +43,7 @@ pub enum Write {
     },
     Samples {
         samples: Vec<(String, Sample)>,
-        states: Vec<MonitorView>,
+        states: Vec<super::MonitorRow>,
     },
     Unmonitored {
         from: Timestamp,

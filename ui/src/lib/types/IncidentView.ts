@@ -5,4 +5,12 @@ import type { IncidentState } from "./IncidentState";
 /**
  * One incident, as `status` and `history` print it.
  */
-export type IncidentView = { id: number, monitor: string, state: IncidentState, opened_at: string, acknowledged_at: string | null, resolved_at: string | null, first_failure_at: string, recovered_at: string | null, acknowledged_via: AckVia | null, snoozed_until: string | null, time_to_acknowledge_s: number | null, time_to_recover_s: number | null, reason: string, };
+export type IncidentView = { id: number, 
+/**
+ * What is down: a monitor's name, or an outside alert's title.
+ */
+monitor: string, 
+/**
+ * The `[[source]]` an outside alert came from; `null` for a monitor of this config.
+ */
+source: string | null, state: IncidentState, opened_at: string, acknowledged_at: string | null, resolved_at: string | null, first_failure_at: string, recovered_at: string | null, acknowledged_via: AckVia | null, snoozed_until: string | null, time_to_acknowledge_s: number | null, time_to_recover_s: number | null, reason: string, };

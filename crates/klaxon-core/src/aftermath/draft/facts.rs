@@ -104,63 +104,13 @@ pub fn build(
     now: Timestamp,
 ) -> Facts {
     let local = |t: Timestamp| t.to_zoned(tz.clone());
-    let start = local(incident.first_failure_at);
-    let end_at = incident.recovered_at.or(incident.resolved_at);
-    let ongoing = end_at.is_none();
-    let end = local(end_at.unwrap_or(now));
+    let span = Span::of(incident, tz, now);
     let alarm_at = incident.alarm_started_at.unwrap_or(incident.opened_at);
     let ack_delay = incident.acknowledged_at.map(|a| a.duration_since(alarm_at));
-    let lasted = end.timestamp().duration_since(start.timestamp());
-    let end_time = if ongoing {
-        "now (still down)".to_string()
-    } else {
-        clock(&end)
+    let (was_down, was_unavailable) = match span.ongoing {
+        true => ("has been down", "has been unavailable"),
+        false => ("was down", "was unavailable"),
     };
-    let when = if ongoing {
-        format!(
-            "since {} on {}, {}",
-            clock(&start),
-            day(&start),
-            zone(&start)
-        )
-    } else if zone(&start) != zone(&end) {
-        // Across a clock change: each time with its own zone, so "2:30 to 2:45" is not read
-        // as fifteen minutes when it was an hour and a quarter.
-        format!(
-            "from {} {} on {} to {} {} on {}",
-            clock(&start),
-            zone(&start),
-            day(&start),
-            clock(&end),
-            zone(&end),
-            day(&end)
-        )
-    } else if start.date() == end.date() {
-        format!(
-            "on {}, from {} to {} {}",
-            day(&start),
-            clock(&start),
-            clock(&end),
-            zone(&end)
-        )
-    } else {
-        format!(
-            "from {} on {} to {} on {} {}",
-            clock(&start),
-            day(&start),
-            clock(&end),
-            day(&end),
-            zone(&end)
-        )
-    };
-    let mut prevention: Vec<String> = notes
-        .prevention
-        .iter()
-        .map(|p| written(p, "what will change"))
-        .collect();
-    if prevention.is_empty() {
-        prevention.push(marker("what will change so it does not happen again"));
-    }
     Facts {
         customer: written(customer, "the customer's name"),
         product: written(
@@ -178,36 +128,27 @@ pub fn build(
         service: incident.monitor.clone(),
         reason: incident.reason.clone(),
         impact: written(&notes.impact, "what your users saw"),
-        start_day: day(&start),
-        start_time: clock(&start),
-        end_time,
+        start_day: day(&span.start),
+        start_time: clock(&span.start),
+        end_time: span.end_time(),
         alarm_time: clock(&local(alarm_at)),
         ack_time: incident
             .acknowledged_at
             .map(|t| clock(&local(t)))
             .unwrap_or_else(|| "not yet".into()),
-        tz: zone(&start),
-        when,
-        duration: if ongoing {
-            format!("{} so far", humanize(lasted))
-        } else {
-            humanize(lasted)
-        },
-        was_down: if ongoing { "has been down" } else { "was down" }.into(),
-        was_unavailable: if ongoing {
-            "has been unavailable"
-        } else {
-            "was unavailable"
-        }
-        .into(),
-        ongoing,
+        tz: zone(&span.start),
+        when: span.when(),
+        duration: span.duration(),
+        was_down: was_down.into(),
+        was_unavailable: was_unavailable.into(),
+        ongoing: span.ongoing,
         acknowledged: ack_delay.is_some(),
         ack_delay: ack_delay.map(humanize).unwrap_or_else(|| "not yet".into()),
         ack_long: ack_delay.is_some_and(|d| d > LONG_TO_ACKNOWLEDGE),
         detect_delay: humanize(alarm_at.duration_since(incident.first_failure_at)),
         cause: written(&notes.cause, "what caused it, in plain words"),
         fix: written(&notes.fix, "what was done to fix it"),
-        prevention,
+        prevention: prevention(notes),
         data_loss: written(&notes.data_loss, "whether any data was lost"),
         offer: notes.offer.trim().to_string(),
         timeline: timeline
@@ -217,6 +158,92 @@ pub fn build(
                 what: describe(e),
             })
             .collect(),
+    }
+}
+
+/// The outage from its first failed check to the service answering again (or to now, while
+/// it lasts), in the customer's time zone.
+struct Span {
+    start: Zoned,
+    end: Zoned,
+    ongoing: bool,
+}
+
+impl Span {
+    fn of(incident: &Incident, tz: &TimeZone, now: Timestamp) -> Span {
+        let end_at = incident.recovered_at.or(incident.resolved_at);
+        Span {
+            start: incident.first_failure_at.to_zoned(tz.clone()),
+            end: end_at.unwrap_or(now).to_zoned(tz.clone()),
+            ongoing: end_at.is_none(),
+        }
+    }
+
+    fn end_time(&self) -> String {
+        match self.ongoing {
+            true => "now (still down)".into(),
+            false => clock(&self.end),
+        }
+    }
+
+    /// "about 3 hours", or "47 minutes so far" while it lasts.
+    fn duration(&self) -> String {
+        let lasted = humanize(self.end.timestamp().duration_since(self.start.timestamp()));
+        match self.ongoing {
+            true => format!("{lasted} so far"),
+            false => lasted,
+        }
+    }
+
+    /// "on Tuesday 14 October 2025, from 2:07 am to 5:10 am CET", with each time's own zone
+    /// across a clock change and each day when it spans midnight.
+    fn when(&self) -> String {
+        let (start, end) = (&self.start, &self.end);
+        if self.ongoing {
+            format!("since {} on {}, {}", clock(start), day(start), zone(start))
+        } else if zone(start) != zone(end) {
+            // Across a clock change: each time with its own zone, so "2:30 to 2:45" is not read
+            // as fifteen minutes when it was an hour and a quarter.
+            format!(
+                "from {} {} on {} to {} {} on {}",
+                clock(start),
+                zone(start),
+                day(start),
+                clock(end),
+                zone(end),
+                day(end)
+            )
+        } else if start.date() == end.date() {
+            format!(
+                "on {}, from {} to {} {}",
+                day(start),
+                clock(start),
+                clock(end),
+                zone(end)
+            )
+        } else {
+            format!(
+                "from {} on {} to {} on {} {}",
+                clock(start),
+                day(start),
+                clock(end),
+                day(end),
+                zone(end)
+            )
+        }
+    }
+}
+
+/// What will change, one line each, or the marker asking for it.
+fn prevention(notes: &IncidentNotes) -> Vec<String> {
+    let written: Vec<String> = notes
+        .prevention
+        .iter()
+        .map(|p| written(p, "what will change"))
+        .collect();
+    match written.is_empty() {
+        true => vec![marker("what will change so it does not happen again")],
+        false => written,
     }
 }
 

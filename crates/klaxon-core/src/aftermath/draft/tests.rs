@@ -1,6 +1,6 @@
 use super::facts::time_zone;
 use super::*;
-use crate::domain::incident::{AckVia, IncidentState};
+use crate::domain::incident::{AckVia, IncidentState, Origin};
 use crate::domain::monitor::Evidence;
 
 fn at(text: &str) -> Timestamp {
@@ -12,6 +12,7 @@ fn at(text: &str) -> Timestamp {
 pub(super) fn night_outage() -> (Incident, Vec<TimelineEvent>) {
     let incident = Incident {
         id: 7,
+        origin: Origin::Monitor,
         monitor: "API".into(),
         state: IncidentState::Resolved,
         first_failure_at: at("2026-01-13T02:07:12Z"),

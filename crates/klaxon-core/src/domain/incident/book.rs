@@ -14,7 +14,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::time::Instant;
 
-use super::{AckVia, Incident, IncidentState, TimelineEvent, TimelineKind};
+use super::{AckVia, Incident, IncidentState, Key, Origin, TimelineEvent, TimelineKind};
 use crate::domain::monitor::Sample;
 
 /// Where the book sends each change to be written down.
@@ -22,15 +22,15 @@ pub trait Journal {
     fn record(&mut self, incident: &Incident, events: Vec<TimelineEvent>);
 }
 
-/// The open incidents, one per monitor at most.
+/// The open incidents, at most one per [`Key`] (a monitor, or one outside alert).
 #[derive(Debug)]
 pub struct IncidentBook {
-    open: BTreeMap<String, Incident>,
+    open: BTreeMap<Key, Incident>,
     stop_on_recovery: bool,
     next_id: i64,
     /// When each snooze ends by the monotonic clock (absent after a restart: then the wall
     /// clock's `snoozed_until` is all there is).
-    snooze_ends: HashMap<String, Instant>,
+    snooze_ends: HashMap<Key, Instant>,
 }
 
 impl Default for IncidentBook {
@@ -59,18 +59,18 @@ impl IncidentBook {
             ..IncidentBook::default()
         };
         for incident in open {
-            book.open.insert(incident.monitor.clone(), incident);
+            book.open.insert(incident.key(), incident);
         }
-        let restarted: Vec<String> = book
+        let restarted: Vec<Key> = book
             .open
             .values()
             .filter(|i| i.state == IncidentState::Ringing)
-            .map(|i| i.monitor.clone())
+            .map(Incident::key)
             .collect();
-        for monitor in restarted {
+        for key in restarted {
             book.change(
                 journal,
-                &monitor,
+                &key,
                 TimelineEvent::new(
                     now,
                     TimelineKind::AlarmRestarted,
@@ -104,7 +104,7 @@ impl IncidentBook {
     }
 
     pub fn for_monitor(&self, monitor: &str) -> Option<&Incident> {
-        self.open.get(monitor)
+        self.open.get(&Key::monitor(monitor))
     }
 
     /// True while any incident wants the siren.
@@ -123,14 +123,16 @@ impl IncidentBook {
         sample: &Sample,
         now: Timestamp,
     ) -> Option<Incident> {
-        if let Some(open) = self.open.get(monitor) {
+        let key = Key::monitor(monitor);
+        if let Some(open) = self.open.get(&key) {
             // Still down, still the same outage: nothing changes until it recovers.
             open.recovered_at?;
             let event = TimelineEvent::new(now, TimelineKind::DownAgain, sample.reason.clone());
-            return self.change(journal, monitor, event, |i| i.recovered_at = None);
+            return self.change(journal, &key, event, |i| i.recovered_at = None);
         }
         let incident = Incident {
             id: self.next_id,
+            origin: Origin::Monitor,
             monitor: monitor.to_string(),
             state: IncidentState::Ringing,
             first_failure_at: failing_since,
@@ -154,7 +156,7 @@ impl IncidentBook {
             TimelineEvent::new(now, TimelineKind::Confirmed, "the re-checks failed too"),
             TimelineEvent::new(now, TimelineKind::AlarmStarted, ""),
         ];
-        self.open.insert(monitor.to_string(), incident.clone());
+        self.open.insert(key, incident.clone());
         journal.record(&incident, timeline);
         Some(incident)
     }
@@ -167,15 +169,16 @@ impl IncidentBook {
         monitor: &str,
         now: Timestamp,
     ) -> Option<Incident> {
-        let open = self.open.get(monitor)?;
+        let key = Key::monitor(monitor);
+        let open = self.open.get(&key)?;
         if open.recovered_at.is_some() {
             return None;
         }
         let resolve = open.state != IncidentState::Ringing || self.stop_on_recovery;
         let event = TimelineEvent::new(now, TimelineKind::Recovered, "the service answers again");
-        let changed = self.change(journal, monitor, event, |i| i.recovered_at = Some(now));
+        let changed = self.change(journal, &key, event, |i| i.recovered_at = Some(now));
         if resolve {
-            return self.resolve(journal, monitor, now, TimelineKind::Resolved);
+            return self.resolve(journal, &key, now, TimelineKind::Resolved);
         }
         changed
     }
@@ -188,18 +191,18 @@ impl IncidentBook {
         via: AckVia,
         now: Timestamp,
     ) -> Vec<Incident> {
-        let targets: Vec<String> = self
+        let targets: Vec<Key> = self
             .open
             .values()
             .filter(|i| id.is_none_or(|id| i.id == id))
             .filter(|i| matches!(i.state, IncidentState::Ringing | IncidentState::Snoozed))
-            .map(|i| i.monitor.clone())
+            .map(Incident::key)
             .collect();
         let mut changed = Vec::new();
-        for monitor in targets {
-            self.snooze_ends.remove(&monitor);
+        for key in targets {
+            self.snooze_ends.remove(&key);
             let event = TimelineEvent::new(now, TimelineKind::Acknowledged, format!("via {via}"));
-            let Some(incident) = self.change(journal, &monitor, event, |i| {
+            let Some(incident) = self.change(journal, &key, event, |i| {
                 i.state = IncidentState::Acknowledged;
                 i.acknowledged_at = Some(now);
                 i.acknowledged_via = Some(via);
@@ -208,7 +211,7 @@ impl IncidentBook {
                 continue;
             };
             if incident.recovered_at.is_some() {
-                changed.extend(self.resolve(journal, &monitor, now, TimelineKind::Resolved));
+                changed.extend(self.resolve(journal, &key, now, TimelineKind::Resolved));
             } else {
                 changed.push(incident);
             }
@@ -230,20 +233,20 @@ impl IncidentBook {
             .and_then(|d| now.checked_add(d).ok())
             .unwrap_or(Timestamp::MAX);
         let ends = mono.checked_add(length);
-        let targets: Vec<String> = self
+        let targets: Vec<Key> = self
             .open
             .values()
             .filter(|i| matches!(i.state, IncidentState::Ringing | IncidentState::Snoozed))
-            .map(|i| i.monitor.clone())
+            .map(Incident::key)
             .collect();
         let mut changed = Vec::new();
-        for monitor in targets {
+        for key in targets {
             match ends {
-                Some(ends) => self.snooze_ends.insert(monitor.clone(), ends),
-                None => self.snooze_ends.remove(&monitor),
+                Some(ends) => self.snooze_ends.insert(key.clone(), ends),
+                None => self.snooze_ends.remove(&key),
             };
             let event = TimelineEvent::new(now, TimelineKind::Snoozed, format!("until {until}"));
-            changed.extend(self.change(journal, &monitor, event, |i| {
+            changed.extend(self.change(journal, &key, event, |i| {
                 i.state = IncidentState::Snoozed;
                 i.snoozed_until = Some(until);
             }));
@@ -259,26 +262,26 @@ impl IncidentBook {
         now: Timestamp,
         mono: Instant,
     ) -> Vec<Incident> {
-        let ended: Vec<(String, bool)> = self
+        let ended: Vec<(Key, bool)> = self
             .open
-            .values()
-            .filter(|i| i.state == IncidentState::Snoozed)
-            .filter(|i| match self.snooze_ends.get(&i.monitor) {
+            .iter()
+            .filter(|(_, i)| i.state == IncidentState::Snoozed)
+            .filter(|(key, i)| match self.snooze_ends.get(*key) {
                 Some(ends) => *ends <= mono,
                 None => i.snoozed_until.is_some_and(|u| u <= now),
             })
-            .map(|i| (i.monitor.clone(), i.recovered_at.is_some()))
+            .map(|(key, i)| (key.clone(), i.recovered_at.is_some()))
             .collect();
         let mut changed = Vec::new();
-        for (monitor, recovered) in ended {
-            self.snooze_ends.remove(&monitor);
+        for (key, recovered) in ended {
+            self.snooze_ends.remove(&key);
             if recovered {
-                changed.extend(self.resolve(journal, &monitor, now, TimelineKind::Resolved));
+                changed.extend(self.resolve(journal, &key, now, TimelineKind::Resolved));
                 continue;
             }
             let event =
                 TimelineEvent::new(now, TimelineKind::SnoozeEnded, "still down; ringing again");
-            changed.extend(self.change(journal, &monitor, event, |i| {
+            changed.extend(self.change(journal, &key, event, |i| {
                 i.state = IncidentState::Ringing;
                 i.snoozed_until = None;
             }));
@@ -301,37 +304,42 @@ impl IncidentBook {
         monitor: &str,
         now: Timestamp,
     ) -> Option<Incident> {
-        self.resolve(journal, monitor, now, TimelineKind::MonitorRemoved)
+        self.resolve(
+            journal,
+            &Key::monitor(monitor),
+            now,
+            TimelineKind::MonitorRemoved,
+        )
     }
 
     fn resolve(
         &mut self,
         journal: &mut impl Journal,
-        monitor: &str,
+        key: &Key,
         now: Timestamp,
         kind: TimelineKind,
     ) -> Option<Incident> {
         let event = TimelineEvent::new(now, kind, "");
-        let incident = self.change(journal, monitor, event, |i| {
+        let incident = self.change(journal, key, event, |i| {
             i.state = IncidentState::Resolved;
             i.resolved_at = Some(now);
             i.snoozed_until = None;
         })?;
-        self.open.remove(monitor);
-        self.snooze_ends.remove(monitor);
+        self.open.remove(key);
+        self.snooze_ends.remove(key);
         Some(incident)
     }
 
-    /// Applies `edit` to the open incident of `monitor` and hands the result, with the timeline
-    /// line that explains it, to the journal. `None` when the monitor has no open incident.
+    /// Applies `edit` to the open incident filed under `key` and hands the result, with the
+    /// timeline line that explains it, to the journal. `None` when there is no such incident.
     fn change(
         &mut self,
         journal: &mut impl Journal,
-        monitor: &str,
+        key: &Key,
         event: TimelineEvent,
         edit: impl FnOnce(&mut Incident),
     ) -> Option<Incident> {
-        let incident = self.open.get_mut(monitor)?;
+        let incident = self.open.get_mut(key)?;
         edit(incident);
         journal.record(incident, vec![event]);
         Some(incident.clone())

@@ -1,5 +1,5 @@
 //! Local faults as the owner sees them: a check that this machine could not make (out of open
-//! files, memory or local ports, see [`crate::engine::local_fault`]) is not news about the service, so
+//! files, memory or local ports, see [`crate::domain::local_fault`]) is not news about the service, so
 //! its sample is neither recorded nor shown as the monitor's state. It is news about Klaxon,
 //! and loud: `status` carries it (`local_fault`) for as long as such faults keep happening, the
 //! log says it, and a desktop notification is shown once per episode.
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use super::Owner;
-use crate::engine::local_fault::LocalFault;
+use crate::domain::local_fault::LocalFault;
 use crate::engine::schedule::Observation;
 
 /// An episode ends after this long without a fault. Longer than a re-check interval, so a

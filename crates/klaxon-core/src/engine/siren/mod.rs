@@ -15,7 +15,6 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::config::{AlarmConfig, SoundChoice};
@@ -23,17 +22,7 @@ use plan::Plan;
 use player::Order;
 use sounds::Voice;
 
-/// Whether Klaxon can make a sound, as `status` shows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export, export_to = "../../../ui/src/lib/types/")]
-pub struct SoundStatus {
-    /// `None` until the output was first tried.
-    pub can_sound: Option<bool>,
-    /// "Klaxon cannot make a sound: …" while there is no working output.
-    pub problem: Option<String>,
-    /// The configured sound file could not be used; the built-in klaxon plays instead.
-    pub file_problem: Option<String>,
-}
+pub use crate::domain::status::SoundStatus;
 
 pub struct Siren {
     orders: Option<mpsc::Sender<Order>>,

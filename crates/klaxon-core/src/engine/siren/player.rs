@@ -122,87 +122,176 @@ fn probe_device() -> Result<(), String> {
 pub(super) fn run(
     orders: Receiver<Order>,
     status: watch::Sender<SoundStatus>,
-    (mut plan, mut voice, mut raise_volume): (Plan, Voice, bool),
-    mut volume: SystemVolume,
+    (plan, voice, raise_volume): (Plan, Voice, bool),
+    volume: SystemVolume,
 ) {
-    let mut want: Option<(Instant, f64)> = None;
-    let mut until: Option<Instant> = None;
-    let mut output: Option<Output> = None;
-    let mut next_open = Instant::now();
-    let mut next_assert = Instant::now();
-    let mut next_device_check = Instant::now();
+    let mut player = Loop::new(status, (plan, voice, raise_volume), volume);
     loop {
         match orders.recv_timeout(POLL) {
-            Ok(Order::Ring {
-                since,
-                speed,
-                until: end,
-            }) => {
-                until = end;
-                if want.is_none_or(|w| w != (since, speed)) {
-                    output = None;
-                    next_open = Instant::now();
-                }
-                want = Some((since, speed));
-            }
-            Ok(Order::Silence) => want = None,
-            Ok(Order::Configure {
-                plan: p,
-                voice: v,
-                raise_volume: r,
-            }) => {
-                (plan, voice, raise_volume) = (p, v, r);
-                output = None; // the next stream follows the new plan
-                next_open = Instant::now();
-            }
+            Ok(order) => player.obey(order),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
+        player.step(Instant::now());
+    }
+    player.finish();
+}
+
+/// The player thread's state between two looks at its orders. Each look is one [`Loop::step`]:
+/// end a test that ran out, then either stay silent (and give the user's volume back) or keep
+/// ringing (replace an output that broke, and hold the volume up).
+struct Loop {
+    status: watch::Sender<SoundStatus>,
+    plan: Plan,
+    voice: Voice,
+    raise_volume: bool,
+    volume: SystemVolume,
+    /// Ring as if the alarm started at this moment, running the plan this many times real
+    /// time; `None` while silent.
+    want: Option<(Instant, f64)>,
+    /// When a test ring ends on its own.
+    until: Option<Instant>,
+    output: Option<Output>,
+    next_open: Instant,
+    next_assert: Instant,
+    next_device_check: Instant,
+}
+
+impl Loop {
+    fn new(
+        status: watch::Sender<SoundStatus>,
+        (plan, voice, raise_volume): (Plan, Voice, bool),
+        volume: SystemVolume,
+    ) -> Loop {
         let now = Instant::now();
-        if until.is_some_and(|end| now >= end) {
-            (want, until) = (None, None);
+        Loop {
+            status,
+            plan,
+            voice,
+            raise_volume,
+            volume,
+            want: None,
+            until: None,
+            output: None,
+            next_open: now,
+            next_assert: now,
+            next_device_check: now,
         }
-        let Some((since, speed)) = want else {
-            if output.take().is_some() {
-                tracing::info!("the siren is silent");
-            }
-            if volume.is_raised()
-                && let Err(e) = volume.restore()
-            {
-                tracing::warn!("restoring the system volume failed: {e}");
-            }
-            if now >= next_device_check {
-                next_device_check = now + CHECK_DEVICE_EVERY;
-                report(&status, probe_device());
-            }
-            continue;
-        };
-        if output.as_mut().is_some_and(|o| o.broken(now)) {
-            tracing::warn!("the audio output stopped; reopening the default device");
-            output = None;
-        }
-        if output.is_none() && now >= next_open {
-            next_open = now + REOPEN_EVERY;
-            let offset = now.saturating_duration_since(since).mul_f64(speed);
-            match Output::open(plan, voice.clone(), offset, speed) {
-                Ok(o) => {
-                    tracing::info!("the siren is ringing");
-                    output = Some(o);
-                    report(&status, Ok(()));
+    }
+
+    fn obey(&mut self, order: Order) {
+        match order {
+            Order::Ring {
+                since,
+                speed,
+                until,
+            } => {
+                self.until = until;
+                // Another start or speed is another sound: open a stream that plays it.
+                if self.want.is_none_or(|w| w != (since, speed)) {
+                    self.reopen_now();
                 }
-                Err(e) => report(&status, Err(e)),
+                self.want = Some((since, speed));
             }
-        }
-        if raise_volume && now >= next_assert {
-            next_assert = now + ASSERT_VOLUME_EVERY;
-            if let Err(e) = volume.raise() {
-                tracing::debug!("raising the system volume failed: {e}");
+            Order::Silence => self.want = None,
+            Order::Configure {
+                plan,
+                voice,
+                raise_volume,
+            } => {
+                (self.plan, self.voice, self.raise_volume) = (plan, voice, raise_volume);
+                // The next stream follows the new plan.
+                self.reopen_now();
             }
         }
     }
-    drop(output);
-    if let Err(e) = volume.restore() {
-        tracing::warn!("restoring the system volume failed: {e}");
+
+    fn step(&mut self, now: Instant) {
+        self.end_a_finished_test(now);
+        match self.want {
+            None => self.stay_silent(now),
+            Some((since, speed)) => self.keep_ringing(now, since, speed),
+        }
+    }
+
+    fn reopen_now(&mut self) {
+        self.output = None;
+        self.next_open = Instant::now();
+    }
+
+    fn end_a_finished_test(&mut self, now: Instant) {
+        if self.until.is_some_and(|end| now >= end) {
+            (self.want, self.until) = (None, None);
+        }
+    }
+
+    /// Silent: no stream, the user's volume back, and now and then a look at whether a sound
+    /// could be made at all.
+    fn stay_silent(&mut self, now: Instant) {
+        if self.output.take().is_some() {
+            tracing::info!("the siren is silent");
+        }
+        if self.volume.is_raised() {
+            self.restore_volume();
+        }
+        if now >= self.next_device_check {
+            self.next_device_check = now + CHECK_DEVICE_EVERY;
+            report(&self.status, probe_device());
+        }
+    }
+
+    fn keep_ringing(&mut self, now: Instant, since: Instant, speed: f64) {
+        self.drop_a_broken_output(now);
+        self.open_an_output_when_due(now, since, speed);
+        self.hold_the_volume_up(now);
+    }
+
+    fn drop_a_broken_output(&mut self, now: Instant) {
+        if self.output.as_mut().is_some_and(|o| o.broken(now)) {
+            tracing::warn!("the audio output stopped; reopening the default device");
+            self.output = None;
+        }
+    }
+
+    /// Without a stream, tries the default device every [`REOPEN_EVERY`], starting where the
+    /// plan is now; a failure is reported loudly and tried again.
+    fn open_an_output_when_due(&mut self, now: Instant, since: Instant, speed: f64) {
+        if self.output.is_some() || now < self.next_open {
+            return;
+        }
+        self.next_open = now + REOPEN_EVERY;
+        let offset = now.saturating_duration_since(since).mul_f64(speed);
+        match Output::open(self.plan, self.voice.clone(), offset, speed) {
+            Ok(o) => {
+                tracing::info!("the siren is ringing");
+                self.output = Some(o);
+                report(&self.status, Ok(()));
+            }
+            Err(e) => report(&self.status, Err(e)),
+        }
+    }
+
+    /// Someone may turn the volume down while it rings: it goes back up every second.
+    fn hold_the_volume_up(&mut self, now: Instant) {
+        if !self.raise_volume || now < self.next_assert {
+            return;
+        }
+        self.next_assert = now + ASSERT_VOLUME_EVERY;
+        if let Err(e) = self.volume.raise() {
+            tracing::debug!("raising the system volume failed: {e}");
+        }
+    }
+
+    fn restore_volume(&mut self) {
+        if let Err(e) = self.volume.restore() {
+            tracing::warn!("restoring the system volume failed: {e}");
+        }
+    }
+
+    /// The orders stopped (Klaxon is quitting): silence, and the user's volume back.
+    fn finish(mut self) {
+        self.output = None;
+        self.restore_volume();
     }
 }
 
