@@ -56,11 +56,40 @@ async fn text_of(client: &Client, testid: &str) -> String {
 /// Waits for an element whose text contains `needle`.
 async fn wait_text(client: &Client, testid: &str, needle: &str) -> String {
     let selector = id(testid);
-    until(&format!("{selector} to say {needle:?}"), || async {
-        let text = client.find(css(&selector)).await.ok()?.text().await.ok()?;
-        text.contains(needle).then_some(text)
-    })
-    .await
+    let deadline = Instant::now() + LIMIT;
+    let mut seen = None;
+    loop {
+        if let Ok(element) = client.find(css(&selector)).await
+            && let Ok(text) = element.text().await
+        {
+            if text.contains(needle) {
+                return text;
+            }
+            seen = Some(text);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {selector} to say {needle:?}; it says {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The window fits its width: a horizontal scrollbar would sit over the buttons at the bottom
+/// (it once hid Save from the click meant for it).
+async fn assert_no_sideways_scroll(client: &Client) {
+    let widths = client
+        .execute(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scroll, client_width) = (widths[0].as_f64(), widths[1].as_f64());
+    assert!(
+        scroll <= client_width,
+        "the window scrolls sideways: content {scroll:?} px wide in {client_width:?} px"
+    );
 }
 
 async fn click(client: &Client, testid: &str) {
@@ -139,6 +168,7 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         type_into(&client, "monitor-timeout", "1s").await;
         click(&client, "check-now").await;
         wait_text(&client, "check-outcome", "Up").await;
+        assert_no_sideways_scroll(&client).await;
         screenshot(&display, "02-add-monitor").await;
         click(&client, "save-monitor").await;
         wait_text(&client, "message", "API saved").await;
