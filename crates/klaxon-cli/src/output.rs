@@ -79,7 +79,7 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
         )?;
     }
     if let Some(state) = &status.keep_awake {
-        outln!("Keep-awake: {}.", printable(state))?;
+        outln!("Keep-awake: {}.", printable(&state.to_string()))?;
     }
     if !status.incidents.is_empty() {
         outln!("Open incidents:")?;

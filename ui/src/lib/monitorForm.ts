@@ -1,9 +1,8 @@
 // The monitor editor's logic: a new form, what each kind asks for, and where problems show.
 import type { CheckOutcome, FieldProblem, MonitorForm, MonitorKind } from "./types";
 
-// The form's `kind` is text as the user's klaxon.toml has it (MonitorForm.kind is a string, so
-// the engine can name a wrong one); the kinds offered are the generated MonitorKind, one
-// placeholder each, so a kind added in Rust is a compile error here until it has one.
+// The kinds offered are the generated MonitorKind, one placeholder each, so a kind added in
+// Rust is a compile error here until it has one.
 const PLACEHOLDERS: Record<MonitorKind, string> = {
   http: "https://api.example.com/health",
   tcp: "db.example.com:5432",
@@ -13,14 +12,10 @@ const PLACEHOLDERS: Record<MonitorKind, string> = {
 
 export const KINDS = Object.keys(PLACEHOLDERS) as MonitorKind[];
 
-/** Whether the form's text names a kind Klaxon has. */
-export function isMonitorKind(kind: string): kind is MonitorKind {
-  return (KINDS as string[]).includes(kind);
-}
 
-/** An example target for the kind chosen, shown greyed in the empty field; none for a kind Klaxon lacks. */
-export function targetPlaceholder(kind: string): string {
-  return isMonitorKind(kind) ? PLACEHOLDERS[kind] : "";
+/** An example target for the kind chosen, shown greyed in the empty field. */
+export function targetPlaceholder(kind: MonitorKind): string {
+  return PLACEHOLDERS[kind];
 }
 
 /** A blank form for a new monitor: HTTP, every 30 s, 10 s to answer. */
@@ -28,7 +23,7 @@ export function newMonitorForm(): MonitorForm {
   return {
     original_name: null,
     name: "",
-    kind: "http" satisfies MonitorKind,
+    kind: "http",
     target: "",
     every: "30s",
     timeout: "10s",
@@ -47,14 +42,13 @@ export function editMonitorForm(m: MonitorForm): MonitorForm {
 const HTTP_ONLY = ["expect_status", "body_contains", "header_name", "header_value"] as const;
 const COMMON = ["name", "kind", "target", "every", "timeout"] as const;
 
-/** Whether the form is for an HTTP check, the one kind with more fields. Narrowed first, so
- * the comparison is against MonitorKind and a misspelt kind is a compile error. */
-export function isHttp(kind: string): boolean {
-  return isMonitorKind(kind) && kind === "http";
+/** Whether the form is for an HTTP check, the one kind with more fields. */
+export function isHttp(kind: MonitorKind): boolean {
+  return kind === "http";
 }
 
 /** The fields the editor shows for a kind. */
-export function visibleFields(kind: string): string[] {
+export function visibleFields(kind: MonitorKind): string[] {
   return isHttp(kind) ? [...COMMON, ...HTTP_ONLY] : [...COMMON];
 }
 
@@ -71,7 +65,7 @@ export function problemsFor(problems: FieldProblem[], field: string): string[] {
 }
 
 /** Problems about the whole form, or about a field the editor does not show: none goes unseen. */
-export function generalProblems(problems: FieldProblem[], kind: string): string[] {
+export function generalProblems(problems: FieldProblem[], kind: MonitorKind): string[] {
   const shown = visibleFields(kind);
   return problems.filter((p) => !shown.includes(p.field)).map((p) => (p.field ? `${p.field}: ${p.message}` : p.message));
 }

@@ -9,14 +9,29 @@ use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Tab
 
 use super::form::{AlarmForm, FieldProblem, MonitorForm, monitor_problems};
 use super::{Config, ConfigErrors};
+use crate::domain::states::MonitorKind;
 use crate::error::{Error, Result};
+use strum::VariantArray;
 
-const KINDS: [(&str, &str); 4] = [
-    ("http", "url"),
-    ("tcp", "tcp"),
-    ("dns", "dns"),
-    ("tls", "tls"),
-];
+/// The key of a monitor's table that says its kind and holds its target.
+fn key_of(kind: MonitorKind) -> &'static str {
+    match kind {
+        MonitorKind::Http => "url",
+        MonitorKind::Tcp => "tcp",
+        MonitorKind::Dns => "dns",
+        MonitorKind::Tls => "tls",
+    }
+}
+
+/// The kind a monitor's table is of, by the target key it has (`url` when none: the config's
+/// own check then says what is missing).
+fn kind_of(t: &Table) -> MonitorKind {
+    MonitorKind::VARIANTS
+        .iter()
+        .copied()
+        .find(|kind| t.contains_key(key_of(*kind)))
+        .unwrap_or(MonitorKind::Http)
+}
 
 /// `klaxon.toml`, open for editing.
 #[derive(Debug, Clone)]
@@ -90,10 +105,7 @@ impl ConfigDocument {
         if form.target.trim().is_empty() {
             problems.push(FieldProblem::new("target", "say what to check"));
         }
-        let Some((_, key)) = KINDS.iter().find(|(kind, _)| *kind == form.kind) else {
-            problems.push(FieldProblem::new("kind", "choose http, tcp, dns or tls"));
-            return Err(problems);
-        };
+        let key = key_of(form.kind);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -220,11 +232,8 @@ fn form_of(t: &Table) -> MonitorForm {
             .unwrap_or("")
             .to_string()
     };
-    let (kind, key) = KINDS
-        .iter()
-        .find(|(_, key)| t.contains_key(key))
-        .copied()
-        .unwrap_or(("http", "url"));
+    let kind = kind_of(t);
+    let key = key_of(kind);
     let expect = t.get("expect").and_then(Item::as_table_like);
     let status = expect
         .and_then(|e| e.get("status"))
@@ -246,7 +255,7 @@ fn form_of(t: &Table) -> MonitorForm {
     MonitorForm {
         original_name: Some(text("name")),
         name: text("name"),
-        kind: kind.into(),
+        kind,
         target: text(key),
         every: text("every"),
         timeout: text("timeout"),
@@ -264,7 +273,7 @@ fn form_of(t: &Table) -> MonitorForm {
 /// Writes the form's fields into a monitor's table, leaving its other keys alone.
 fn fill(t: &mut Table, form: &MonitorForm, key: &str) {
     put(t, "name", Some(value(form.name.trim())));
-    for (_, other) in KINDS {
+    for other in MonitorKind::VARIANTS.iter().map(|k| key_of(*k)) {
         if other != key {
             t.remove(other);
         }
@@ -272,7 +281,7 @@ fn fill(t: &mut Table, form: &MonitorForm, key: &str) {
     put(t, key, Some(value(form.target.trim())));
     set_or_remove(t, "every", &form.every);
     set_or_remove(t, "timeout", &form.timeout);
-    if key != "url" {
+    if form.kind != MonitorKind::Http {
         return;
     }
     let status = form.expect_status.trim();

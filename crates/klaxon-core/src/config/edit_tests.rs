@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::states::MonitorKind;
 
 const HAND_WRITTEN: &str = r#"# My services. Klaxon wakes me when one is down.
 
@@ -30,7 +31,7 @@ fn document(text: &str) -> (tempfile::TempDir, PathBuf, ConfigDocument) {
 fn new_monitor(name: &str, kind: &str, target: &str) -> MonitorForm {
     MonitorForm {
         name: name.into(),
-        kind: kind.into(),
+        kind: kind.parse().expect("a monitor kind"),
         target: target.into(),
         every: "10s".into(),
         ..MonitorForm::default()
@@ -43,12 +44,12 @@ fn the_form_shows_each_monitor_as_written_in_the_file() {
     let forms = doc.monitor_forms();
     assert_eq!(forms.len(), 2);
     assert_eq!(forms[0].original_name.as_deref(), Some("API"));
-    assert_eq!(forms[0].kind, "http");
+    assert_eq!(forms[0].kind, MonitorKind::Http);
     assert_eq!(forms[0].target, "http://127.0.0.1:8080/health");
     assert_eq!(forms[0].expect_status, "200");
     assert_eq!(forms[0].header_name, "Authorization");
     assert_eq!(forms[0].header_value, "Bearer {secret:api-token}");
-    assert_eq!(forms[1].kind, "tcp");
+    assert_eq!(forms[1].kind, MonitorKind::Tcp);
     assert_eq!(forms[1].every, "");
 }
 
@@ -99,7 +100,7 @@ fn editing_a_monitor_changes_only_its_fields_and_keeps_its_comments_and_other_ke
 fn changing_the_kind_replaces_the_target_key() {
     let (_dir, _path, mut doc) = document(HAND_WRITTEN);
     let mut db = doc.monitor_forms().remove(1);
-    db.kind = "tls".into();
+    db.kind = MonitorKind::Tls;
     db.target = "127.0.0.1:5433".into();
     doc.put_monitor(&db).unwrap();
     let text = doc.text();

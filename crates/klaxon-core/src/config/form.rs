@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::domain::states::MonitorKind;
+
 use super::{AlarmConfig, ConfigErrors, SoundChoice};
 
 /// A monitor as the Settings form edits it: the common fields, as the user types them. Other
@@ -16,8 +18,7 @@ pub struct MonitorForm {
     /// The name it had when the form opened (`null` for a new monitor).
     pub original_name: Option<String>,
     pub name: String,
-    /// `http`, `tcp`, `dns` or `tls`.
-    pub kind: String,
+    pub kind: MonitorKind,
     /// A URL for http, `host:port` for tcp and tls, a host name for dns.
     pub target: String,
     /// How often, like "30s".

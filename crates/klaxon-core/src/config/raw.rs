@@ -16,6 +16,7 @@ use toml::Spanned;
 use super::*;
 use crate::config::bounds;
 use crate::domain::monitor::{DnsCheck, Monitor, RecordKind, Target, TcpCheck, TlsCheck};
+use crate::domain::states::MonitorKind;
 
 #[cfg(test)]
 pub(super) use http::parse_status;
@@ -145,12 +146,16 @@ impl RawMonitor {
             return self.http_target(url, field, timeout, errs);
         }
         self.not_for("a url monitor", field, errs);
-        let (value, kind) = [(&self.tcp, "tcp"), (&self.dns, "dns"), (&self.tls, "tls")]
-            .into_iter()
-            .find_map(|(v, k)| v.as_ref().map(|v| (v, k)))?;
+        let (value, kind) = [
+            (&self.tcp, MonitorKind::Tcp),
+            (&self.dns, MonitorKind::Dns),
+            (&self.tls, MonitorKind::Tls),
+        ]
+        .into_iter()
+        .find_map(|(v, k)| v.as_ref().map(|v| (v, k)))?;
         let key = format!("{field}.{kind}");
         match kind {
-            "dns" => {
+            MonitorKind::Dns => {
                 let record = match &self.record {
                     None => RecordKind::A,
                     Some(r) => match parse_record(r.get_ref()) {
@@ -186,7 +191,7 @@ impl RawMonitor {
                     resolver,
                 }))
             }
-            _ => {
+            MonitorKind::Tcp | MonitorKind::Tls | MonitorKind::Http => {
                 let (host, port) = match split_host_port(value.get_ref()) {
                     Ok(hp) => hp,
                     Err(m) => {
@@ -194,7 +199,7 @@ impl RawMonitor {
                         return None;
                     }
                 };
-                if kind == "tcp" {
+                if kind == MonitorKind::Tcp {
                     Some(Target::Tcp(TcpCheck { host, port }))
                 } else {
                     let (days, words) = (bounds::CERT_DAYS, bounds::CERT_DAYS_WORDS);

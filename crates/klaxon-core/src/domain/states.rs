@@ -109,7 +109,9 @@ vocabulary! {
 
 vocabulary! {
     /// Which kind of check a monitor makes.
+    #[derive(Default)]
     pub enum MonitorKind {
+        #[default]
         Http,
         Tcp,
         Dns,
@@ -162,6 +164,55 @@ vocabulary! {
     }
 }
 
+/// Whether idle sleep is held off while on call, as `status` has always said it in words
+/// (`"holding off idle sleep"`, `"not on call"`, `"cannot hold off sleep: …"`); the window
+/// gets the same words as a union type.
+#[derive(Debug, Clone, PartialEq, Eq, TS)]
+#[ts(
+    export,
+    export_to = "../../../ui/src/lib/types/",
+    type = "\"holding off idle sleep\" | \"not on call\" | `cannot hold off sleep: ${string}`"
+)]
+pub enum KeepAwakeState {
+    Holding,
+    NotOnCall,
+    /// The platform refused; tried again a minute later.
+    Failed(String),
+}
+
+const HOLDING: &str = "holding off idle sleep";
+const NOT_ON_CALL: &str = "not on call";
+const FAILED: &str = "cannot hold off sleep: ";
+
+impl std::fmt::Display for KeepAwakeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeepAwakeState::Holding => f.write_str(HOLDING),
+            KeepAwakeState::NotOnCall => f.write_str(NOT_ON_CALL),
+            KeepAwakeState::Failed(why) => write!(f, "{FAILED}{why}"),
+        }
+    }
+}
+
+impl Serialize for KeepAwakeState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for KeepAwakeState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let words = String::deserialize(deserializer)?;
+        Ok(match words.as_str() {
+            HOLDING => KeepAwakeState::Holding,
+            NOT_ON_CALL => KeepAwakeState::NotOnCall,
+            other => {
+                KeepAwakeState::Failed(other.strip_prefix(FAILED).unwrap_or(other).to_string())
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +240,25 @@ mod tests {
         round_trip(DraftKind::VARIANTS);
         round_trip(DraftTone::VARIANTS);
         round_trip(Overall::VARIANTS);
+    }
+
+    #[test]
+    fn keep_awake_is_said_in_the_documented_words_and_read_back() {
+        for (state, words) in [
+            (KeepAwakeState::Holding, "holding off idle sleep"),
+            (KeepAwakeState::NotOnCall, "not on call"),
+            (
+                KeepAwakeState::Failed("no logind".into()),
+                "cannot hold off sleep: no logind",
+            ),
+        ] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(json, format!("\"{words}\""));
+            assert_eq!(
+                serde_json::from_str::<KeepAwakeState>(&json).unwrap(),
+                state
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::incident::Incident;
-use crate::domain::states::{AckVia, IncidentState, MonitorState, Overall, UnwatchedCause};
+use crate::domain::states::{
+    AckVia, IncidentState, KeepAwakeState, MonitorState, Overall, UnwatchedCause,
+};
 use crate::domain::words;
 
 /// `klaxon status --json`.
@@ -48,7 +50,7 @@ pub struct Status {
     pub ack_code: Option<String>,
     /// Whether idle sleep is held off while on call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep_awake: Option<String>,
+    pub keep_awake: Option<KeepAwakeState>,
     /// Why history is not being saved right now ("the disk is full"); the alarm works anyway
     /// and what happened is written once the store works again.
     #[serde(default, skip_serializing_if = "Option::is_none")]

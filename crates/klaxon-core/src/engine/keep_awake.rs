@@ -3,10 +3,12 @@
 //! assertions on macOS, `SetThreadExecutionState` on Windows, via the keepawake crate), and lets
 //! go when paused or quitting. A closed lid or a forced sleep cannot be prevented this way.
 
+use crate::domain::states::KeepAwakeState;
+
 /// The guard and what `status` says about it.
 pub struct KeepAwake {
     guard: Option<keepawake::KeepAwake>,
-    state: String,
+    state: KeepAwakeState,
     /// After a failure, when to try again (the engine asks on every change).
     retry_at: Option<std::time::Instant>,
 }
@@ -17,7 +19,7 @@ impl Default for KeepAwake {
     fn default() -> Self {
         KeepAwake {
             guard: None,
-            state: "not on call".into(),
+            state: KeepAwakeState::NotOnCall,
             retry_at: None,
         }
     }
@@ -30,7 +32,7 @@ impl KeepAwake {
             if self.guard.take().is_some() {
                 tracing::info!("no longer holding off sleep");
             }
-            self.state = "not on call".into();
+            self.state = KeepAwakeState::NotOnCall;
             self.retry_at = None;
             return;
         }
@@ -48,10 +50,10 @@ impl KeepAwake {
             Ok(guard) => {
                 tracing::info!("holding off idle sleep while on call");
                 self.guard = Some(guard);
-                self.state = "holding off idle sleep".into();
+                self.state = KeepAwakeState::Holding;
             }
             Err(e) => {
-                let state = format!("cannot hold off sleep: {e}");
+                let state = KeepAwakeState::Failed(e.to_string());
                 if state != self.state {
                     tracing::warn!("{state}");
                 }
@@ -61,7 +63,7 @@ impl KeepAwake {
         }
     }
 
-    pub fn state(&self) -> &str {
+    pub fn state(&self) -> &KeepAwakeState {
         &self.state
     }
 }

@@ -377,7 +377,7 @@ impl Owner {
                 .ack_code
                 .clone()
                 .filter(|_| self.config.alarm.awake_check),
-            keep_awake: Some(self.keep_awake.state().to_string()),
+            keep_awake: Some(self.keep_awake.state().clone()),
             store_problem: self.store_health.borrow().summary(),
             store_notice: self.store_notice.clone(),
             faults: self.faults.clone(),
