@@ -301,6 +301,7 @@ pub fn path_str(p: &Path) -> String {
 pub mod app;
 pub mod fake_bus;
 pub mod keyring;
+pub mod ntfy;
 pub mod pulse;
 pub mod siren;
 pub mod tray;
