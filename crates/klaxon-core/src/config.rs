@@ -10,7 +10,9 @@
 pub mod adhoc;
 mod alarm_table;
 pub mod bounds;
+mod channel_table;
 pub mod edit;
+mod escalation_table;
 pub mod form;
 mod judge_table;
 mod product;
@@ -18,6 +20,8 @@ mod raw;
 mod unknown_keys;
 
 pub use alarm_table::{AlarmConfig, SoundChoice};
+pub use channel_table::{ChannelConfig, ChannelTarget, NTFY_SH};
+pub use escalation_table::{Escalation, Recipient, Step};
 pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig};
 pub use product::ProductConfig;
 
@@ -40,6 +44,8 @@ pub struct Config {
     pub judge: JudgeConfig,
     pub monitors: Vec<Monitor>,
     pub product: ProductConfig,
+    pub channels: Vec<ChannelConfig>,
+    pub escalation: Escalation,
 }
 
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(30);
@@ -124,17 +130,44 @@ impl Config {
                 monitors.push(monitor);
             }
         }
+        let channels = channels(&raw.channel, &mut errs);
+        let names = channels.iter().map(|c| c.name.clone()).collect();
+        let escalation = raw.escalation.as_ref();
+        let escalation =
+            escalation.map_or_else(Escalation::default, |e| e.validate(&names, &mut errs));
         if errs.errors.is_empty() {
             Ok(Config {
                 alarm,
                 judge,
                 monitors,
                 product: raw.product.trimmed(),
+                channels,
+                escalation,
             })
         } else {
             Err(errs.finish(file))
         }
     }
+}
+
+/// The `[[channel]]` tables, each name once.
+fn channels(
+    raw: &[Spanned<channel_table::RawChannel>],
+    errs: &mut Collector,
+) -> Vec<ChannelConfig> {
+    let mut names = HashSet::new();
+    let mut channels = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        let field = format!("channel[{}]", i + 1);
+        let name = c.get_ref().name();
+        if !names.insert(name.get_ref().trim().to_string()) {
+            let m = format!("a channel named {:?} is already defined", name.get_ref());
+            errs.push(name.span(), &format!("{field}.name"), m);
+            continue;
+        }
+        channels.extend(c.get_ref().validate(&field, errs));
+    }
+    channels
 }
 
 struct Collector<'a> {
@@ -288,3 +321,6 @@ mod tests;
 
 #[cfg(test)]
 mod limits_tests;
+
+#[cfg(test)]
+mod channels_tests;

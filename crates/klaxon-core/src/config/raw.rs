@@ -31,6 +31,9 @@ pub(super) struct RawConfig {
     pub(super) monitor: Vec<Spanned<RawMonitor>>,
     #[serde(default)]
     pub(super) product: super::ProductConfig,
+    #[serde(default)]
+    pub(super) channel: Vec<Spanned<super::channel_table::RawChannel>>,
+    pub(super) escalation: Option<super::escalation_table::RawEscalation>,
 }
 
 #[derive(Deserialize)]

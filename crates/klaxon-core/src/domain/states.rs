@@ -71,6 +71,10 @@ vocabulary! {
         Resolved,
         /// Its monitor was removed from the config: nothing will check it again.
         MonitorRemoved,
+        /// A channel was told (the detail says which and how).
+        Notified,
+        /// A delivery failed (the detail says why, and what to check).
+        DeliveryFailed,
     }
 }
 
@@ -116,6 +120,34 @@ vocabulary! {
         Tcp,
         Dns,
         Tls,
+    }
+}
+
+vocabulary! {
+    /// A way out of the laptop: where a `[[channel]]` delivers.
+    pub enum ChannelKind {
+        /// ntfy (ntfy.sh or self-hosted): a push to the founder's phone.
+        Ntfy,
+        Pushover,
+        /// Any HTTP endpoint: a documented JSON body, signed when a secret is set.
+        Webhook,
+        Slack,
+        Discord,
+        Email,
+    }
+}
+
+vocabulary! {
+    /// What a delivery tells a channel about an incident.
+    pub enum DeliveryEvent {
+        /// The incident opened (or its step of the ladder came due).
+        Opened,
+        /// Still unacknowledged: the same step again (`repeat_every`).
+        Reminder,
+        Acknowledged,
+        Resolved,
+        /// `klaxon channel test`: a clearly marked test message.
+        Test,
     }
 }
 
@@ -240,6 +272,8 @@ mod tests {
         round_trip(DraftKind::VARIANTS);
         round_trip(DraftTone::VARIANTS);
         round_trip(Overall::VARIANTS);
+        round_trip(ChannelKind::VARIANTS);
+        round_trip(DeliveryEvent::VARIANTS);
     }
 
     #[test]

@@ -118,6 +118,8 @@ impl Owner {
                 judge: config.judge.clone(),
                 monitors: Vec::new(),
                 product: config.product.clone(),
+                channels: config.channels.clone(),
+                escalation: config.escalation.clone(),
             },
             config_error: None,
             store_health: writer.health(),

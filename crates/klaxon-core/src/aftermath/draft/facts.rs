@@ -282,10 +282,15 @@ fn describe(e: &TimelineEvent) -> String {
         DownAgain => "down again",
         Resolved => "incident resolved",
         MonitorRemoved => "monitor removed from the config",
+        Notified => "notified",
+        DeliveryFailed => "a notification could not be delivered",
     };
     // The reason a check failed and where an ack came from are worth a line; the other
     // details only repeat the kind.
-    let telling = matches!(e.kind, FirstFailure | DownAgain | Acknowledged);
+    let telling = matches!(
+        e.kind,
+        FirstFailure | DownAgain | Acknowledged | Notified | DeliveryFailed
+    );
     if e.detail.is_empty() || !telling {
         what.to_string()
     } else {

@@ -1,0 +1,187 @@
+//! `[[channel]]`: the ways an incident reaches past the laptop. Each has a `name` (what the
+//! `[escalation]` ladder calls it) and a `kind`; every URL, token and key may be a
+//! `{secret:NAME}` from the keyring, resolved only when a message is sent, so no secret is ever
+//! held in the config Klaxon keeps or shows.
+
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+use super::Collector;
+use crate::domain::states::ChannelKind;
+use crate::secrets;
+
+/// ntfy's public server, the default for `kind = "ntfy"`.
+pub const NTFY_SH: &str = "https://ntfy.sh";
+
+/// A channel as the config describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelConfig {
+    pub name: String,
+    pub target: ChannelTarget,
+}
+
+impl ChannelConfig {
+    pub fn kind(&self) -> ChannelKind {
+        match self.target {
+            ChannelTarget::Ntfy { .. } => ChannelKind::Ntfy,
+            ChannelTarget::Webhook { .. } => ChannelKind::Webhook,
+        }
+    }
+}
+
+/// Where and how a channel delivers. Text that may be a `{secret:NAME}` is kept as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChannelTarget {
+    Ntfy {
+        /// The server's base URL, without a trailing slash.
+        server: String,
+        topic: String,
+        token: Option<String>,
+        /// Where the phone's Acknowledge button posts, and Klaxon listens.
+        ack_topic: Option<String>,
+    },
+    Webhook {
+        url: String,
+        /// Signs each body with HMAC-SHA256 when set.
+        secret: Option<String>,
+    },
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawChannel {
+    name: Spanned<String>,
+    kind: Spanned<String>,
+    server: Option<Spanned<String>>,
+    topic: Option<Spanned<String>>,
+    token: Option<Spanned<String>>,
+    ack_topic: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    secret: Option<Spanned<String>>,
+}
+
+impl RawChannel {
+    pub(super) fn name(&self) -> &Spanned<String> {
+        &self.name
+    }
+
+    pub(super) fn validate(&self, field: &str, errs: &mut Collector) -> Option<ChannelConfig> {
+        let name = self.name.get_ref().trim().to_string();
+        if name.is_empty() || name.len() > 64 || name == "siren" {
+            let m = "give the channel a name of 1 to 64 characters other than \"siren\" (the \
+                     built-in alarm)"
+                .to_string();
+            errs.push(self.name.span(), &format!("{field}.name"), m);
+            return None;
+        }
+        let kind = match self.kind.get_ref().trim().parse::<ChannelKind>() {
+            Ok(kind) => kind,
+            Err(_) => {
+                let m = format!(
+                    "{:?} is not a channel kind; use ntfy or webhook",
+                    crate::text::bounded(self.kind.get_ref(), 40)
+                );
+                errs.push(self.kind.span(), &format!("{field}.kind"), m);
+                return None;
+            }
+        };
+        let target = match kind {
+            ChannelKind::Ntfy => self.ntfy(field, errs)?,
+            ChannelKind::Webhook => self.webhook(field, errs)?,
+            ChannelKind::Pushover
+            | ChannelKind::Slack
+            | ChannelKind::Discord
+            | ChannelKind::Email => {
+                let m = format!(
+                    "kind {kind} is not available in this version of Klaxon yet; use ntfy or webhook"
+                );
+                errs.push(self.kind.span(), &format!("{field}.kind"), m);
+                return None;
+            }
+        };
+        Some(ChannelConfig { name, target })
+    }
+
+    fn ntfy(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {
+        let server = match &self.server {
+            None => NTFY_SH.to_string(),
+            Some(s) => http_url(s, &format!("{field}.server"), errs)?
+                .trim_end_matches('/')
+                .to_string(),
+        };
+        let Some(topic) = &self.topic else {
+            let m = "an ntfy channel needs a topic".to_string();
+            errs.push(self.name.span(), &format!("{field}.topic"), m);
+            return None;
+        };
+        let topic = ntfy_topic(topic, &format!("{field}.topic"), errs)?;
+        let ack_topic = match &self.ack_topic {
+            None => None,
+            Some(t) => Some(ntfy_topic(t, &format!("{field}.ack_topic"), errs)?),
+        };
+        if ack_topic.as_deref() == Some(topic.as_str()) {
+            let m =
+                "the ack topic must differ from the topic (each alert would acknowledge itself)";
+            let span = self
+                .ack_topic
+                .as_ref()
+                .map_or(self.name.span(), |t| t.span());
+            errs.push(span, &format!("{field}.ack_topic"), m.to_string());
+            return None;
+        }
+        Some(ChannelTarget::Ntfy {
+            server,
+            topic,
+            token: self.token.as_ref().map(|t| t.get_ref().trim().to_string()),
+            ack_topic,
+        })
+    }
+
+    fn webhook(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {
+        let Some(url) = &self.url else {
+            let m = "a webhook channel needs a url".to_string();
+            errs.push(self.name.span(), &format!("{field}.url"), m);
+            return None;
+        };
+        Some(ChannelTarget::Webhook {
+            url: http_url(url, &format!("{field}.url"), errs)?,
+            secret: self.secret.as_ref().map(|s| s.get_ref().to_string()),
+        })
+    }
+}
+
+/// An http(s) URL, or a `{secret:NAME}` standing for one (checked when it is sent).
+fn http_url(value: &Spanned<String>, field: &str, errs: &mut Collector) -> Option<String> {
+    let text = value.get_ref().trim();
+    if secrets::is_reference(text) || !secrets::references(text).is_empty() {
+        return Some(text.to_string());
+    }
+    match Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Some(text.to_string())
+        }
+        _ => {
+            let m = format!("{:?} is not an http(s) URL", crate::text::bounded(text, 80));
+            errs.push(value.span(), field, m);
+            None
+        }
+    }
+}
+
+/// ntfy's topic names: 1 to 64 of letters, digits, `-` and `_`.
+fn ntfy_topic(value: &Spanned<String>, field: &str, errs: &mut Collector) -> Option<String> {
+    let topic = value.get_ref().trim();
+    let valid = (1..=64).contains(&topic.len())
+        && topic
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        return Some(topic.to_string());
+    }
+    let m = format!(
+        "{:?} is not an ntfy topic; use 1 to 64 letters, digits, - or _",
+        crate::text::bounded(topic, 80)
+    );
+    errs.push(value.span(), field, m);
+    None
+}

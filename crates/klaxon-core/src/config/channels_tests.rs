@@ -1,0 +1,134 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Config, ConfigErrors> {
+    Config::parse(text, Path::new("klaxon.toml"))
+}
+
+fn refusal(text: &str) -> String {
+    parse(text)
+        .expect_err("config should be refused")
+        .to_string()
+}
+
+const CHANNELS: &str = r#"
+[[channel]]
+name = "phone"
+kind = "ntfy"
+server = "http://127.0.0.1:8080/"
+topic = "klaxon-sam"
+token = "{secret:ntfy-token}"
+ack_topic = "klaxon-sam-ack"
+
+[[channel]]
+name = "team-hook"
+kind = "webhook"
+url = "http://127.0.0.1:9000/klaxon"
+secret = "{secret:hook}"
+"#;
+
+#[test]
+fn channels_and_a_ladder_are_read_with_secrets_kept_as_written() {
+    let text = format!(
+        "{CHANNELS}
+[escalation]
+steps = [
+  {{ after = \"0s\", notify = [\"siren\"] }},
+  {{ after = \"3m\", notify = [\"phone\"] }},
+  {{ after = \"10m\", notify = [\"team-hook\"] }},
+]
+repeat_every = \"15m\"
+ack_timeout = \"30m\"
+"
+    );
+    let config = parse(&text).unwrap();
+    assert_eq!(config.channels.len(), 2);
+    assert_eq!(
+        config.channels[0].target,
+        ChannelTarget::Ntfy {
+            server: "http://127.0.0.1:8080".into(),
+            topic: "klaxon-sam".into(),
+            token: Some("{secret:ntfy-token}".into()),
+            ack_topic: Some("klaxon-sam-ack".into()),
+        }
+    );
+    let e = &config.escalation;
+    assert_eq!(e.steps.len(), 3);
+    assert_eq!(e.steps[1].after, Duration::from_secs(180));
+    assert_eq!(e.steps[1].notify, [Recipient::Channel("phone".into())]);
+    assert_eq!(e.repeat_every, Some(Duration::from_secs(900)));
+    assert_eq!(e.ack_timeout, Some(Duration::from_secs(1800)));
+    let named: Vec<_> = e.channels().collect();
+    assert_eq!(named, [(1, "phone"), (2, "team-hook")]);
+}
+
+#[test]
+fn without_an_escalation_table_the_ladder_is_the_siren_alone() {
+    let config = parse(CHANNELS).unwrap();
+    assert_eq!(config.escalation, Escalation::default());
+    assert_eq!(config.escalation.channels().count(), 0);
+    let ntfy = parse("[[channel]]\nname = \"p\"\nkind = \"ntfy\"\ntopic = \"t\"\n").unwrap();
+    let ChannelTarget::Ntfy { server, .. } = &ntfy.channels[0].target else {
+        panic!("an ntfy channel")
+    };
+    assert_eq!(server, NTFY_SH);
+}
+
+#[test]
+fn every_mistake_in_channels_and_the_ladder_is_located_at_once() {
+    let text = r#"
+[[channel]]
+name = "phone"
+kind = "ntfy"
+topic = "not a topic!"
+
+[[channel]]
+name = "phone"
+kind = "ntfy"
+topic = "dup"
+
+[[channel]]
+name = "pager"
+kind = "pushover"
+
+[[channel]]
+name = "hook"
+kind = "webhook"
+url = "ftp://example.com/"
+
+[escalation]
+steps = [
+  { after = "0s", notify = ["siren"] },
+  { after = "5m", notify = ["siren", "nobody"] },
+  { after = "2m", notify = ["hook"] },
+]
+repeat_every = "5s"
+"#;
+    let m = refusal(text);
+    for expected in [
+        ":5:9: channel[1].topic: \"not a topic!\" is not an ntfy topic",
+        ":8:8: channel[2].name: a channel named \"phone\" is already defined",
+        "channel[3].kind: kind pushover is not available in this version of Klaxon yet",
+        "channel[4].url: \"ftp://example.com/\" is not an http(s) URL",
+        "escalation.steps[2].notify: no [[channel]] is named \"nobody\"",
+        "escalation.steps[2].notify: the siren rings from the start",
+        "escalation.steps: list the steps in the order they come",
+        "escalation.repeat_every: \"5s\" is out of range; give from 1m to 24h",
+    ] {
+        assert!(m.contains(expected), "missing {expected:?} in\n{m}");
+    }
+}
+
+#[test]
+fn a_ladder_that_does_not_ring_at_once_is_refused() {
+    let text = format!(
+        "{CHANNELS}\n[escalation]\nsteps = [ {{ after = \"1m\", notify = [\"phone\"] }} ]\n"
+    );
+    let m = refusal(&text);
+    assert!(m.contains("the first step must be after = \"0s\""), "{m}");
+}
+
+#[test]
+fn an_ack_topic_equal_to_the_topic_is_refused() {
+    let text = "[[channel]]\nname = \"p\"\nkind = \"ntfy\"\ntopic = \"t\"\nack_topic = \"t\"\n";
+    assert!(refusal(text).contains("the ack topic must differ from the topic"));
+}
