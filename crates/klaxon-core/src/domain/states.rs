@@ -152,6 +152,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a message to a channel stands in the outbox.
+    pub enum DeliveryState {
+        /// Written down, not yet accepted by the service (retried with backoff).
+        Pending,
+        Delivered,
+        /// Given up on after its last attempt.
+        Failed,
+    }
+}
+
+vocabulary! {
     /// What a draft to customers is for.
     pub enum DraftKind {
         /// To everyone affected, after the fact.
@@ -274,6 +285,7 @@ mod tests {
         round_trip(Overall::VARIANTS);
         round_trip(ChannelKind::VARIANTS);
         round_trip(DeliveryEvent::VARIANTS);
+        round_trip(DeliveryState::VARIANTS);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! dozens of monitors stays in the tens of megabytes.
 
 mod bar_queries;
+mod deliveries;
 mod incidents;
 mod notes_and_drafts;
 mod recovery;
@@ -14,6 +15,7 @@ mod rows;
 mod words;
 mod writer;
 
+pub use deliveries::{Delivery, Outcome};
 pub use recovery::{Opened, open_for_engine};
 pub use rows::MonitorRow;
 pub use writer::{MAX_WAITING_SAMPLES, StoreHealth, StoreWriter, Write, describe};
@@ -43,6 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_incident_origin",
         include_str!("../../migrations/0003_incident_origin.sql"),
+    ),
+    (
+        "0004_deliveries",
+        include_str!("../../migrations/0004_deliveries.sql"),
     ),
 ];
 

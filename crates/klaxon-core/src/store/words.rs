@@ -6,7 +6,8 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::domain::states::{
-    AckVia, DraftKind, DraftTone, IncidentState, MonitorState, TimelineKind, UnwatchedCause,
+    AckVia, DeliveryEvent, DeliveryState, DraftKind, DraftTone, IncidentState, MonitorState,
+    TimelineKind, UnwatchedCause,
 };
 
 macro_rules! sql_word {
@@ -37,6 +38,8 @@ macro_rules! sql_word {
 
 sql_word!(
     AckVia,
+    DeliveryEvent,
+    DeliveryState,
     DraftKind,
     DraftTone,
     IncidentState,
