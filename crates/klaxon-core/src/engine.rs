@@ -6,9 +6,11 @@
 //!
 //! [`Engine`] is the handle: dropping it stops the task and every monitor task with it.
 
+pub mod channels;
 pub mod clock;
 pub mod control;
 pub mod desktop;
+pub mod dispatch;
 pub mod fault_injection;
 pub mod keep_awake;
 

@@ -2,6 +2,7 @@
 
 mod commands;
 mod faults;
+mod ladder;
 mod local_fault;
 mod reload;
 mod siren_sync;
@@ -85,6 +86,8 @@ pub(super) struct Owner {
     keep_awake: crate::engine::keep_awake::KeepAwake,
     /// Checks this machine could not make (out of files, memory, ports): shown, never judged.
     local_faults: local_fault::LocalFaults,
+    /// The ladder's channels: the dispatcher and the phone's way back.
+    outreach: ladder::Outreach,
 }
 
 impl Owner {
@@ -110,7 +113,13 @@ impl Owner {
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
         let siren = crate::engine::siren::Siren::start(&config.alarm, Some(&options.data_dir));
+        let outreach = ladder::Outreach::start(
+            crate::paths::DataFiles::new(&options.data_dir).database(),
+            &config.channels,
+            options.clock.clone(),
+        );
         let mut owner = Owner {
+            outreach,
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
             config: Config {
@@ -182,6 +191,11 @@ impl Owner {
                 Ok(()) = self.sound.changed() => self.sound_changed(),
                 Ok(()) = self.store_health.changed() => self.store_changed(),
                 _ = tick.tick() => self.tick(),
+                Some(report) = self.outreach.reports.recv() => self.delivery_reported(report),
+                Some(ack) = self.outreach.acks.recv() => {
+                    self.phone_acked(ack);
+                    self.publish();
+                }
                 _ = &mut shutdown => break,
             }
         }
@@ -271,6 +285,9 @@ impl Owner {
             });
             siren_sync::notify_incident(incident);
         }
+        for incident in &changed {
+            self.tell_channels(incident);
+        }
     }
 
     fn woke(&mut self, slept: Timestamp, woke: Timestamp) {
@@ -303,6 +320,7 @@ impl Owner {
         }
         let changed = self.book.tick(&mut self.writer, now, mono);
         self.announce(changed);
+        self.climb_ladders(now);
         if self.pause_ends.is_some_and(|ends| ends <= mono) {
             self.resume(now);
         }

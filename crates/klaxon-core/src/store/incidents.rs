@@ -57,6 +57,14 @@ impl Store {
         tx.commit().map_err(|e| db(&path, e))
     }
 
+    /// Adds a line to an incident's timeline.
+    pub fn add_timeline(&mut self, incident_id: i64, event: &TimelineEvent) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
+        add_event(&tx, incident_id, event).map_err(|e| db(&path, e))?;
+        tx.commit().map_err(|e| db(&path, e))
+    }
+
     /// The id the next incident gets: one past the highest ever recorded.
     pub fn next_incident_id(&self) -> Result<i64> {
         self.conn

@@ -54,6 +54,11 @@ pub enum Write {
     RollUp {
         before: Timestamp,
     },
+    /// A line on an incident's timeline that changes nothing else (a delivery's outcome).
+    Timeline {
+        incident_id: i64,
+        event: TimelineEvent,
+    },
 }
 
 impl Write {
@@ -71,6 +76,7 @@ impl Write {
             Write::Unmonitored { from, to, cause } => store.record_unmonitored(*from, *to, *cause),
             Write::RetainMonitors(names) => store.retain_monitor_states(names),
             Write::RollUp { before } => store.roll_up(*before).map(|_| ()),
+            Write::Timeline { incident_id, event } => store.add_timeline(*incident_id, event),
         }
     }
 }

@@ -67,6 +67,9 @@ impl Owner {
         self.writer
             .send(crate::store::Write::RetainMonitors(names.clone()));
         self.order = names;
+        if config.channels != self.config.channels {
+            self.outreach.configure(&config.channels);
+        }
         if config.alarm != self.config.alarm {
             self.siren.configure(&config.alarm);
         }

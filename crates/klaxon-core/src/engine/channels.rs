@@ -1,0 +1,252 @@
+//! Sending one message to one channel, and what the answer means. The message says what is
+//! down, since when, why, and how to acknowledge; it never carries a secret, and an error
+//! never shows a URL (a token may sit in one). Each kind of service speaks its own API
+//! ([`ntfy`], [`webhook`]); this module owns what they share: the words, the secrets, and the
+//! reading of an HTTP answer into "delivered", "try again at …" or "give up".
+
+pub mod ntfy;
+pub mod webhook;
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::config::{ChannelConfig, ChannelTarget};
+use crate::domain::states::{DeliveryEvent, IncidentState};
+use crate::domain::status::IncidentView;
+use crate::store::Outcome;
+
+/// How long one attempt may take.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Attempts before a delivery is given up.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// What one delivery is about.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub event: DeliveryEvent,
+    pub incident: IncidentView,
+    pub step: String,
+}
+
+impl Message {
+    /// "API is down", "API: acknowledged", "API is back up".
+    pub fn title(&self) -> String {
+        let what = &self.incident.monitor;
+        match self.event {
+            DeliveryEvent::Opened => format!("{what} is down"),
+            DeliveryEvent::Reminder => format!("{what} is still down, and nobody has answered"),
+            DeliveryEvent::Acknowledged => format!("{what}: acknowledged"),
+            DeliveryEvent::Resolved => format!("{what} is back up"),
+            DeliveryEvent::Test => "Klaxon test message".into(),
+        }
+    }
+
+    /// The body: since when, why, and what to do.
+    pub fn body(&self) -> String {
+        let i = &self.incident;
+        let since = local_clock(i.first_failure_at);
+        match self.event {
+            DeliveryEvent::Opened | DeliveryEvent::Reminder => format!(
+                "{} has been down since {since} ({}). Acknowledge with the button below, \
+                 `klaxon ack`, or in Klaxon's window.",
+                i.monitor, i.reason
+            ),
+            DeliveryEvent::Acknowledged => {
+                let via = i
+                    .acknowledged_via
+                    .map_or("someone".into(), |v| format!("the {v}"));
+                let at = i.acknowledged_at.map(local_clock).unwrap_or_default();
+                format!("Acknowledged by {via} at {at}; still down since {since}.")
+            }
+            DeliveryEvent::Resolved if i.state == IncidentState::Resolved => {
+                format!("{} answers again; it was down from {since}.", i.monitor)
+            }
+            DeliveryEvent::Resolved => format!("{} answers again.", i.monitor),
+            DeliveryEvent::Test => "This is a test from Klaxon: if you can read it, this channel \
+                                    reaches you. Nothing is down."
+                .into(),
+        }
+    }
+}
+
+/// Sends `message` to `channel`, resolving its `{secret:…}`s first.
+pub async fn send(
+    http: &reqwest::Client,
+    channel: &ChannelConfig,
+    message: &Message,
+    attempt: u32,
+    now: Timestamp,
+) -> Outcome {
+    let sent = match &channel.target {
+        ChannelTarget::Ntfy { .. } => ntfy::publish(http, channel, message).await,
+        ChannelTarget::Webhook { .. } => webhook::post(http, channel, message, now).await,
+    };
+    match sent {
+        Ok(answer) => judge(answer, attempt, now),
+        Err(error) => retry(error, attempt, None, now),
+    }
+}
+
+/// A service's answer, as much of it as a verdict needs.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    /// The start of the body, for a refusal's reason.
+    pub said: String,
+}
+
+/// Turns an answer into an outcome: 2xx delivered; 408, 429 and 5xx tried again (429 after
+/// the service's own hint); any other refusal given up with what to check.
+fn judge(answer: Answer, attempt: u32, now: Timestamp) -> Outcome {
+    let status = answer.status;
+    let hint = match status {
+        200..=299 => return Outcome::Delivered,
+        401 | 403 => "check the token",
+        404 => "check the topic or URL",
+        408 | 429 | 500..=599 => {
+            let error = format!("HTTP {status}{}", said(&answer.said));
+            return retry(error, attempt, answer.retry_after, now);
+        }
+        _ => "the service refused the message",
+    };
+    Outcome::Failed {
+        error: format!("HTTP {status}{} — {hint}", said(&answer.said)),
+        retry_at: None,
+    }
+}
+
+fn said(text: &str) -> String {
+    let text = crate::text::bounded(text.trim(), 120);
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", crate::text::printable(&text))
+    }
+}
+
+/// Tries again after 2, 4, 8 … seconds (at most five minutes), or after the service's own
+/// `Retry-After`; gives up after [`MAX_ATTEMPTS`].
+fn retry(error: String, attempt: u32, hint: Option<Duration>, now: Timestamp) -> Outcome {
+    if attempt + 1 >= MAX_ATTEMPTS {
+        return Outcome::Failed {
+            error: format!("{error}; gave up after {MAX_ATTEMPTS} attempts"),
+            retry_at: None,
+        };
+    }
+    let backoff = Duration::from_secs(2u64.saturating_pow(attempt + 1)).min(MAX_BACKOFF);
+    let wait = hint.unwrap_or(backoff).min(MAX_BACKOFF);
+    let retry_at = jiff::SignedDuration::try_from(wait)
+        .ok()
+        .and_then(|d| now.checked_add(d).ok())
+        .unwrap_or(now);
+    Outcome::Failed {
+        error,
+        retry_at: Some(retry_at),
+    }
+}
+
+/// Reads an HTTP answer: status, `Retry-After` (seconds), the first bytes of the body.
+pub(crate) async fn answer_of(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let said = match response.bytes().await {
+        Ok(body) => String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned(),
+        Err(_) => String::new(),
+    };
+    Answer {
+        status,
+        retry_after,
+        said,
+    }
+}
+
+/// A request that did not get an answer, said without its URL.
+pub(crate) fn unanswered(service: &str, e: &reqwest::Error) -> String {
+    let why = if e.is_timeout() {
+        "it did not answer in time"
+    } else if e.is_connect() {
+        "it could not be reached"
+    } else {
+        "the request failed"
+    };
+    format!("the {service} server: {why}")
+}
+
+/// `{secret:NAME}`s replaced by the keyring's values, off the async threads.
+pub(crate) async fn revealed(text: &str) -> Result<String, String> {
+    let text = text.to_string();
+    tokio::task::spawn_blocking(move || crate::secrets::resolve(&text))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+/// "02:07 CET" in this machine's time zone.
+fn local_clock(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::system())
+        .strftime("%H:%M %Z")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64) -> Timestamp {
+        Timestamp::from_second(1_790_000_000 + s).unwrap()
+    }
+
+    fn answer(status: u16, retry_after: Option<u64>) -> Answer {
+        Answer {
+            status,
+            retry_after: retry_after.map(Duration::from_secs),
+            said: "{\"code\":40101,\"http\":401,\"error\":\"unauthorized\"}".into(),
+        }
+    }
+
+    #[test]
+    fn a_refused_token_is_given_up_with_what_to_check() {
+        let Outcome::Failed { error, retry_at } = judge(answer(401, None), 0, at(0)) else {
+            panic!("a 401 is not delivered")
+        };
+        assert_eq!(retry_at, None);
+        assert!(error.starts_with("HTTP 401"), "{error}");
+        assert!(error.ends_with("check the token"), "{error}");
+    }
+
+    #[test]
+    fn a_busy_service_is_tried_again_after_its_own_hint_or_a_growing_wait() {
+        let Outcome::Failed { retry_at, .. } = judge(answer(429, Some(30)), 0, at(0)) else {
+            panic!("a 429 is not delivered")
+        };
+        assert_eq!(retry_at, Some(at(30)));
+        let Outcome::Failed { retry_at, .. } = judge(answer(503, None), 2, at(0)) else {
+            panic!("a 503 is not delivered")
+        };
+        assert_eq!(retry_at, Some(at(8)));
+        assert_eq!(judge(answer(200, None), 0, at(0)), Outcome::Delivered);
+    }
+
+    #[test]
+    fn retries_end_after_the_last_attempt() {
+        let Outcome::Failed { error, retry_at } = retry("HTTP 500".into(), 9, None, at(0)) else {
+            unreachable!()
+        };
+        assert_eq!(retry_at, None);
+        assert!(error.contains("gave up after 10 attempts"), "{error}");
+        let Outcome::Failed { retry_at, .. } = retry("x".into(), 20, None, at(0)) else {
+            unreachable!()
+        };
+        assert_eq!(retry_at, None);
+    }
+}

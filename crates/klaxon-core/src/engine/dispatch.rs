@@ -1,0 +1,270 @@
+//! The dispatcher: takes each message the ladder hands it, writes it to the outbox (the
+//! database) before the first attempt, and sends it — retrying with backoff, honouring a
+//! service's `Retry-After` — until it is delivered or given up. Every attempt's outcome goes
+//! back to the owner for the incident's timeline.
+//!
+//! It never holds the owner up: each delivery is a task of its own, and the database is used
+//! through connections of its own, off the async threads. A database that cannot be written
+//! does not stop a delivery (ring first): it is sent anyway and kept in memory, so within one
+//! run a step is still sent once. At start it takes up what a killed Klaxon left pending.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use crate::config::ChannelConfig;
+use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState};
+use crate::domain::status::IncidentView;
+use crate::engine::channels::{self, ATTEMPT_TIMEOUT, Message};
+use crate::engine::clock::SharedClock;
+use crate::store::{Delivery, Outcome, Store};
+
+/// What the owner asks of the dispatcher.
+#[derive(Debug)]
+pub enum Order {
+    /// The channels as the config now has them.
+    Configure(Vec<ChannelConfig>),
+    /// One step of the ladder (or one announcement) for one channel.
+    Deliver { channel: String, message: Message },
+    /// Tells every channel already notified about this incident (acknowledged, resolved).
+    Announce { message: Message },
+}
+
+/// How one attempt went, for the incident's timeline.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub incident_id: i64,
+    pub channel: String,
+    pub kind: ChannelKind,
+    pub event: DeliveryEvent,
+    pub outcome: Outcome,
+}
+
+/// The dispatcher's handle: dropping it stops every delivery in flight.
+pub struct Dispatcher {
+    orders: mpsc::UnboundedSender<Order>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Dispatcher {
+    pub fn start(
+        db: PathBuf,
+        channels: Vec<ChannelConfig>,
+        clock: SharedClock,
+        reports: mpsc::Sender<Report>,
+    ) -> Dispatcher {
+        let (orders, rx) = mpsc::unbounded_channel();
+        let http = reqwest::Client::builder()
+            .timeout(ATTEMPT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        let post = Post {
+            db,
+            channels: by_name(channels),
+            http,
+            clock,
+            reports,
+            handed: HashSet::new(),
+            flights: JoinSet::new(),
+        };
+        Dispatcher {
+            orders,
+            task: tokio::spawn(post.run(rx)),
+        }
+    }
+
+    pub fn order(&self, order: Order) {
+        let _ = self.orders.send(order);
+    }
+}
+
+impl Drop for Dispatcher {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn by_name(channels: Vec<ChannelConfig>) -> HashMap<String, ChannelConfig> {
+    channels.into_iter().map(|c| (c.name.clone(), c)).collect()
+}
+
+struct Post {
+    db: PathBuf,
+    channels: HashMap<String, ChannelConfig>,
+    http: reqwest::Client,
+    clock: SharedClock,
+    reports: mpsc::Sender<Report>,
+    /// (incident, channel, step) handed over in this run: sent once even with no database.
+    handed: HashSet<(i64, String, String)>,
+    /// Deliveries in flight; aborted with the dispatcher.
+    flights: JoinSet<()>,
+}
+
+impl Post {
+    async fn run(mut self, mut orders: mpsc::UnboundedReceiver<Order>) {
+        self.take_up_what_was_left().await;
+        loop {
+            tokio::select! {
+                order = orders.recv() => match order {
+                    Some(order) => self.take(order).await,
+                    None => return,
+                },
+                // Reap finished deliveries so the set does not grow over a long run.
+                Some(_) = self.flights.join_next(), if !self.flights.is_empty() => {}
+            }
+        }
+    }
+
+    async fn take(&mut self, order: Order) {
+        match order {
+            Order::Configure(channels) => self.channels = by_name(channels),
+            Order::Deliver { channel, message } => self.deliver(channel, message).await,
+            Order::Announce { message } => {
+                let id = message.incident.id;
+                let told = self.read(move |s| s.deliveries_for(id)).await;
+                let channels: HashSet<String> = told
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|d| d.state == DeliveryState::Delivered)
+                    .map(|d| d.channel)
+                    .collect();
+                for channel in channels {
+                    self.deliver(channel, message.clone()).await;
+                }
+            }
+        }
+    }
+
+    /// Writes the delivery down, then sends it unless it already went out.
+    async fn deliver(&mut self, channel: String, message: Message) {
+        let key = (message.incident.id, channel.clone(), message.step.clone());
+        if !self.handed.insert(key) {
+            return;
+        }
+        let Some(config) = self.channels.get(&channel).cloned() else {
+            return;
+        };
+        let (id, step, event) = (message.incident.id, message.step.clone(), message.event);
+        let now = self.clock.now();
+        let name = channel.clone();
+        let row = self
+            .write(move |s| s.enqueue_delivery(id, &name, &step, event, now))
+            .await;
+        let (row_id, attempts) = match row {
+            Some(d) if d.state != DeliveryState::Pending => return,
+            Some(d) => (Some(d.id), d.attempts),
+            None => (None, 0),
+        };
+        self.fly(config, message, row_id, attempts);
+    }
+
+    /// After a restart: what was written down but not delivered goes out now.
+    async fn take_up_what_was_left(&mut self) {
+        let left = self
+            .read(|s| s.pending_deliveries())
+            .await
+            .unwrap_or_default();
+        for delivery in left {
+            let Delivery {
+                id,
+                incident_id,
+                channel,
+                step,
+                event,
+                attempts,
+                ..
+            } = delivery;
+            let Some(config) = self.channels.get(&channel).cloned() else {
+                continue;
+            };
+            let incident = self.read(move |s| s.incident(incident_id)).await.flatten();
+            let Some(incident) = incident else { continue };
+            self.handed
+                .insert((incident_id, channel.clone(), step.clone()));
+            let message = Message {
+                event,
+                incident: IncidentView::from(&incident),
+                step,
+            };
+            self.fly(config, message, Some(id), attempts);
+        }
+    }
+
+    /// One delivery's attempts, in a task of its own, until delivered or given up.
+    fn fly(&mut self, channel: ChannelConfig, message: Message, row: Option<i64>, done: u32) {
+        let (http, clock, reports, db) = (
+            self.http.clone(),
+            self.clock.clone(),
+            self.reports.clone(),
+            self.db.clone(),
+        );
+        self.flights.spawn(async move {
+            let mut attempt = done;
+            loop {
+                let now = clock.now();
+                let outcome = channels::send(&http, &channel, &message, attempt, now).await;
+                if let Some(id) = row {
+                    let (db, outcome, now) = (db.clone(), outcome.clone(), clock.now());
+                    let _ = tokio::task::spawn_blocking(move || {
+                        Store::open(&db)?.record_attempt(id, &outcome, now)
+                    })
+                    .await;
+                }
+                let report = Report {
+                    incident_id: message.incident.id,
+                    channel: channel.name.clone(),
+                    kind: channel.kind(),
+                    event: message.event,
+                    outcome: outcome.clone(),
+                };
+                let _ = reports.send(report).await;
+                let Outcome::Failed {
+                    retry_at: Some(at), ..
+                } = outcome
+                else {
+                    return;
+                };
+                attempt += 1;
+                let wait = Timestamp::duration_since(at, clock.now());
+                let wait = std::time::Duration::try_from(wait).unwrap_or_default();
+                tokio::time::sleep(wait).await;
+            }
+        });
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Store) -> crate::Result<T> + Send + 'static,
+    ) -> Option<T> {
+        let db = self.db.clone();
+        let read = tokio::task::spawn_blocking(move || read(&Store::open_read_only(&db)?)).await;
+        match read {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(e)) => {
+                tracing::warn!("reading the outbox failed: {e}");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
+    ) -> Option<T> {
+        let db = self.db.clone();
+        let written = tokio::task::spawn_blocking(move || write(&mut Store::open(&db)?)).await;
+        match written {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(e)) => {
+                tracing::warn!("writing the outbox failed (sending anyway): {e}");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+}

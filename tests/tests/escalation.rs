@@ -1,0 +1,167 @@
+//! The ladder past the laptop, end to end: the real `klaxon run` against a loopback stand-in
+//! for ntfy that follows ntfy's API. An outage rings, reaches the phone on its step, is
+//! acknowledged by a tap on the phone, and the phone hears that it was; a `kill -9` between two
+//! steps neither loses nor repeats one; a service that fails once gets the message once.
+
+mod support;
+
+use std::time::Duration;
+
+use support::ntfy::{Ntfy, tap};
+use support::{Home, closed_port, fast_config, http_monitor, wait_for};
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// A monitor that is down from the start, a phone on ntfy with an ack topic, a team topic, and
+/// the ladder siren → phone after `phone` → team after `team`.
+fn config(ntfy: &Ntfy, phone: &str, team: &str) -> String {
+    let witness = closed_port();
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(witness, &http_monitor("API", &down));
+    text.push_str(&format!(
+        r#"
+[[channel]]
+name = "phone"
+kind = "ntfy"
+server = "{url}"
+topic = "sam-alerts"
+ack_topic = "sam-ack"
+
+[[channel]]
+name = "team"
+kind = "ntfy"
+server = "{url}"
+topic = "team-alerts"
+
+[escalation]
+steps = [
+  {{ after = "0s", notify = ["siren"] }},
+  {{ after = "{phone}", notify = ["phone"] }},
+  {{ after = "{team}", notify = ["team"] }},
+]
+"#,
+        url = ntfy.url()
+    ));
+    text
+}
+
+fn alerts(ntfy: &Ntfy, topic: &str) -> usize {
+    ntfy.messages(topic)
+        .iter()
+        .filter(|m| m.title.ends_with("is down"))
+        .count()
+}
+
+#[test]
+fn an_outage_reaches_the_phone_on_its_step_and_a_tap_there_acknowledges_it() {
+    let ntfy = Ntfy::start();
+    let home = Home::new(&config(&ntfy, "2s", "1h"));
+    let running = home.run();
+    let status = home.wait_status("API ringing", |s| s["incidents"][0]["state"] == "ringing");
+    let id = status["incidents"][0]["id"].as_i64().unwrap();
+
+    // The phone hears it on its step: urgent, with what is down and an Acknowledge button.
+    let alert = ntfy.wait_for_message("sam-alerts", LIMIT);
+    assert_eq!(alert.title, "API is down");
+    assert_eq!(alert.priority, 5);
+    assert!(
+        alert.message.contains("API has been down since"),
+        "{}",
+        alert.message
+    );
+    assert_eq!(alert.actions.len(), 1);
+    let button = &alert.actions[0];
+    assert_eq!(button.label, "Acknowledge");
+    assert_eq!(button.action, "http");
+    assert_eq!(button.url, ntfy.topic_url("sam-ack"));
+    assert_eq!(button.body, format!("ack {id}"));
+    // Not before its step: two seconds after the incident opened, at the earliest.
+    let opened = status["incidents"][0]["opened_at"].as_str().unwrap();
+    let opened: i64 = opened_unix(opened);
+    assert!(
+        alert.time >= opened + 1,
+        "sent at {} for an incident opened at {opened}",
+        alert.time
+    );
+    // The team's step is an hour away: nothing there yet.
+    assert_eq!(alerts(&ntfy, "team-alerts"), 0);
+
+    // The tap: exactly the request the button describes.
+    ntfy.wait_for_subscribers("sam-ack", 1, LIMIT);
+    assert_eq!(tap(button), 200);
+    let status = home.wait_status("acknowledged from the phone", |s| {
+        s["incidents"][0]["state"] == "acknowledged"
+    });
+    assert_eq!(status["incidents"][0]["acknowledged_via"], "phone");
+
+    // The phone is told, and nothing rings on the team's step any more.
+    let told = wait_for(LIMIT, || {
+        ntfy.messages("sam-alerts")
+            .into_iter()
+            .find(|m| m.title == "API: acknowledged")
+    });
+    assert!(
+        told.message.contains("Acknowledged by the phone"),
+        "{}",
+        told.message
+    );
+    assert!(told.actions.is_empty());
+    drop(running);
+}
+
+#[test]
+fn a_kill_between_two_steps_neither_loses_nor_repeats_one() {
+    let ntfy = Ntfy::start();
+    let home = Home::new(&config(&ntfy, "0s", "6s"));
+    let first = home.run();
+    home.wait_status("API ringing", |s| s["incidents"][0]["state"] == "ringing");
+    ntfy.wait_for_message("sam-alerts", LIMIT);
+    assert_eq!(
+        alerts(&ntfy, "team-alerts"),
+        0,
+        "the team's step came early"
+    );
+    first.kill9();
+
+    let second = home.run();
+    ntfy.wait_for_message("team-alerts", LIMIT);
+    // Give a repeat every chance to show itself: the restarted engine ticks every second.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        alerts(&ntfy, "sam-alerts"),
+        1,
+        "the phone's step was sent again"
+    );
+    assert_eq!(alerts(&ntfy, "team-alerts"), 1);
+    drop(second);
+}
+
+#[test]
+fn a_phone_server_that_fails_once_gets_the_message_once() {
+    let ntfy = Ntfy::start();
+    ntfy.fail_next(1, 500);
+    let home = Home::new(&config(&ntfy, "0s", "1h"));
+    let running = home.run();
+    ntfy.wait_for_message("sam-alerts", LIMIT);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(alerts(&ntfy, "sam-alerts"), 1);
+    let statuses: Vec<u16> = ntfy
+        .attempts()
+        .iter()
+        .filter(|a| a.method == "POST" && a.path == "/")
+        .map(|a| a.status)
+        .collect();
+    assert_eq!(statuses, [500, 200]);
+    let log = running.log();
+    assert!(log.contains("phone (ntfy): HTTP 500"), "{log}");
+    assert!(log.contains("phone (ntfy) notified"), "{log}");
+}
+
+/// An RFC 3339 time in whole Unix seconds.
+fn opened_unix(text: &str) -> i64 {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", text, "+%s"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
