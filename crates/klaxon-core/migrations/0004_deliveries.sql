@@ -8,6 +8,9 @@ CREATE TABLE deliveries (
     event           TEXT    NOT NULL,
     state           TEXT    NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,
+    -- 1 from the moment an attempt starts until its outcome is written: after a kill -9, such a
+    -- row may or may not have reached the service, and is checked before it is sent again.
+    in_flight       INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
     last_error      TEXT,
     created_at      INTEGER NOT NULL,

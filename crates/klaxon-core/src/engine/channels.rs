@@ -30,6 +30,9 @@ pub struct Message {
     pub event: DeliveryEvent,
     pub incident: IncidentView,
     pub step: String,
+    /// Its row in the outbox, when written down: services that keep messages are asked for
+    /// it after a restart, and webhooks carry it so a receiver can drop a repeat.
+    pub delivery: Option<i64>,
 }
 
 impl Message {
@@ -88,6 +91,21 @@ pub async fn send(
     match sent {
         Ok(answer) => judge(answer, attempt, now),
         Err(error) => retry(error, attempt, None, now),
+    }
+}
+
+/// After a restart, for a delivery whose last attempt never recorded its outcome: whether the
+/// service has it already. Only services that keep messages can say (ntfy); for the others
+/// `false`, and the message is sent again (a webhook receiver can drop it by its `delivery`).
+pub async fn already_arrived(
+    http: &reqwest::Client,
+    channel: &ChannelConfig,
+    delivery: i64,
+    since: Timestamp,
+) -> bool {
+    match &channel.target {
+        ChannelTarget::Ntfy { .. } => ntfy::has(http, channel, delivery, since).await,
+        ChannelTarget::Webhook { .. } => false,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState};
 use crate::domain::status::IncidentView;
 use crate::engine::channels::{self, ATTEMPT_TIMEOUT, Message};
 use crate::engine::clock::SharedClock;
-use crate::store::{Delivery, Outcome, Store};
+use crate::store::{Outcome, Store};
 
 /// What the owner asks of the dispatcher.
 #[derive(Debug)]
@@ -159,39 +159,64 @@ impl Post {
             Some(d) => (Some(d.id), d.attempts),
             None => (None, 0),
         };
+        let message = Message {
+            delivery: row_id,
+            ..message
+        };
         self.fly(config, message, row_id, attempts);
     }
 
-    /// After a restart: what was written down but not delivered goes out now.
+    /// After a restart: what was written down but not delivered goes out now — unless its
+    /// last attempt was cut off by the kill and the service turns out to have it already.
     async fn take_up_what_was_left(&mut self) {
         let left = self
             .read(|s| s.pending_deliveries())
             .await
             .unwrap_or_default();
         for delivery in left {
-            let Delivery {
-                id,
-                incident_id,
-                channel,
-                step,
-                event,
-                attempts,
-                ..
-            } = delivery;
-            let Some(config) = self.channels.get(&channel).cloned() else {
+            let Some(config) = self.channels.get(&delivery.channel).cloned() else {
                 continue;
             };
+            let incident_id = delivery.incident_id;
             let incident = self.read(move |s| s.incident(incident_id)).await.flatten();
             let Some(incident) = incident else { continue };
             self.handed
-                .insert((incident_id, channel.clone(), step.clone()));
+                .insert((incident_id, delivery.channel.clone(), delivery.step.clone()));
             let message = Message {
-                event,
+                event: delivery.event,
                 incident: IncidentView::from(&incident),
-                step,
+                step: delivery.step.clone(),
+                delivery: Some(delivery.id),
             };
-            self.fly(config, message, Some(id), attempts);
+            if delivery.in_flight
+                && channels::already_arrived(&self.http, &config, delivery.id, delivery.created_at)
+                    .await
+            {
+                self.arrived_before_the_restart(&config, &message, delivery.id)
+                    .await;
+                continue;
+            }
+            self.fly(config, message, Some(delivery.id), delivery.attempts);
         }
+    }
+
+    async fn arrived_before_the_restart(
+        &self,
+        channel: &ChannelConfig,
+        message: &Message,
+        id: i64,
+    ) {
+        let now = self.clock.now();
+        self.write(move |s| s.record_attempt(id, &Outcome::Delivered, now))
+            .await;
+        let report = Report {
+            incident_id: message.incident.id,
+            channel: channel.name.clone(),
+            kind: channel.kind(),
+            event: message.event,
+            outcome: Outcome::Delivered,
+        };
+        let _ = self.reports.send(report).await;
     }
 
     /// One delivery's attempts, in a task of its own, until delivered or given up.
@@ -205,6 +230,13 @@ impl Post {
         self.flights.spawn(async move {
             let mut attempt = done;
             loop {
+                if let Some(id) = row {
+                    // Written before anything is sent, and waited for.
+                    let db = db.clone();
+                    let _ =
+                        tokio::task::spawn_blocking(move || Store::open(&db)?.begin_attempt(id))
+                            .await;
+                }
                 let now = clock.now();
                 let outcome = channels::send(&http, &channel, &message, attempt, now).await;
                 if let Some(id) = row {

@@ -23,6 +23,9 @@ pub struct Delivery {
     pub next_attempt_at: Timestamp,
     pub last_error: Option<String>,
     pub delivered_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    /// An attempt started and its outcome was never written (Klaxon was killed meanwhile).
+    pub in_flight: bool,
 }
 
 /// How one attempt went.
@@ -37,7 +40,7 @@ pub enum Outcome {
 }
 
 const COLUMNS: &str = "id, incident_id, channel, step, event, state, attempts, next_attempt_at, \
-                       last_error, delivered_at";
+                       last_error, delivered_at, created_at, in_flight";
 
 impl Store {
     /// Writes the delivery down unless this incident, channel and step already have one, and
@@ -70,6 +73,15 @@ impl Store {
             .map_err(|e| db(&self.path, e))
     }
 
+    /// Marks an attempt as started, before anything is sent: if Klaxon dies before its outcome
+    /// is written, the next start knows to check rather than send blindly again.
+    pub fn begin_attempt(&mut self, id: i64) -> Result<()> {
+        self.conn
+            .execute("UPDATE deliveries SET in_flight = 1 WHERE id = ?1", [id])
+            .map_err(|e| db(&self.path, e))?;
+        Ok(())
+    }
+
     /// Records an attempt's outcome.
     pub fn record_attempt(&mut self, id: i64, outcome: &Outcome, now: Timestamp) -> Result<()> {
         let (state, error, next, delivered) = match outcome {
@@ -86,7 +98,7 @@ impl Store {
         self.conn
             .execute(
                 "UPDATE deliveries SET state = ?2, attempts = attempts + 1, last_error = ?3,
-                    next_attempt_at = ?4, delivered_at = ?5 WHERE id = ?1",
+                    next_attempt_at = ?4, delivered_at = ?5, in_flight = 0 WHERE id = ?1",
                 params![id, state, error, ms(next), delivered],
             )
             .map_err(|e| db(&self.path, e))?;
@@ -160,6 +172,8 @@ fn delivery_from_row(r: &Row) -> rusqlite::Result<Delivery> {
         next_attempt_at: from_ms(r.get(7)?),
         last_error: r.get(8)?,
         delivered_at: r.get::<_, Option<i64>>(9)?.map(from_ms),
+        created_at: from_ms(r.get(10)?),
+        in_flight: r.get(11)?,
     })
 }
 
@@ -180,6 +194,9 @@ mod tests {
             .enqueue_delivery(7, "phone", "step 2", DeliveryEvent::Opened, at(0))
             .unwrap();
         assert_eq!(first.state, DeliveryState::Pending);
+        assert!(!first.in_flight);
+        store.begin_attempt(first.id).unwrap();
+        assert!(store.pending_deliveries().unwrap()[0].in_flight);
         let failed = Outcome::Failed {
             error: "HTTP 500".into(),
             retry_at: Some(at(2)),
@@ -199,6 +216,7 @@ mod tests {
         assert_eq!(again.attempts, 2);
         assert_eq!(again.last_error, None);
         assert_eq!(again.delivered_at, Some(at(2)));
+        assert!(!again.in_flight);
         assert!(store.pending_deliveries().unwrap().is_empty());
         assert_eq!(store.deliveries_for(7).unwrap().len(), 1);
     }

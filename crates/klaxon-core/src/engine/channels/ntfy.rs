@@ -45,6 +45,9 @@ pub async fn publish(
         "priority": if alert { 5 } else { 3 },
         "tags": [if alert { "rotating_light" } else { "white_check_mark" }],
     });
+    if let Some(id) = message.delivery {
+        body["tags"] = json!([body["tags"][0], delivery_tag(id)]);
+    }
     if let (true, Some(ack_topic)) = (alert, ack_topic) {
         body["actions"] = json!([{
             "action": "http",
@@ -66,6 +69,56 @@ pub async fn publish(
         Ok(response) => Ok(answer_of(response).await),
         Err(e) => Err(unanswered("ntfy", &e)),
     }
+}
+
+/// The tag that marks a message as the outbox's delivery `id`.
+fn delivery_tag(id: i64) -> String {
+    format!("klaxon-{id}")
+}
+
+/// Whether the topic already holds delivery `id` (sent before Klaxon was killed, its outcome
+/// never written). Asks ntfy for the topic's messages since the delivery was written down; an
+/// answer that cannot be had counts as "no" (a repeat is better than a loss).
+pub async fn has(
+    http: &reqwest::Client,
+    channel: &ChannelConfig,
+    id: i64,
+    since: jiff::Timestamp,
+) -> bool {
+    let ChannelTarget::Ntfy {
+        server,
+        topic,
+        token,
+        ..
+    } = &channel.target
+    else {
+        return false;
+    };
+    let Ok(server) = revealed(server).await else {
+        return false;
+    };
+    let since = since.as_second().saturating_sub(1);
+    let mut request = http.get(format!("{server}/{topic}/json?poll=1&since={since}"));
+    if let Some(token) = token {
+        let Ok(token) = revealed(token).await else {
+            return false;
+        };
+        request = request.bearer_auth(token);
+    }
+    let Ok(response) = request.send().await else {
+        return false;
+    };
+    let Ok(text) = response.text().await else {
+        return false;
+    };
+    let tag = delivery_tag(id);
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .any(|m| {
+            m["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t == tag.as_str()))
+        })
 }
 
 /// A tap on an alert's Acknowledge button, read from the ack topic.

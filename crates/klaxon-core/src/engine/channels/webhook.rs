@@ -13,14 +13,16 @@ use crate::config::{ChannelConfig, ChannelTarget};
 /// The header that carries the signature.
 pub const SIGNATURE: &str = "X-Klaxon-Signature";
 
-/// The body, as documented in the README: `{"event", "title", "text", "step", "sent_at",
-/// "incident"}`, the incident in the `history --json` shape.
+/// The body, as documented in the README: `{"event", "title", "text", "step", "delivery",
+/// "sent_at", "incident"}`, the incident in the `history --json` shape; `delivery` is the same
+/// number on every attempt of one message, so a receiver can drop a repeat.
 pub fn body(message: &Message, now: Timestamp) -> Vec<u8> {
     let body = json!({
         "event": message.event,
         "title": message.title(),
         "text": message.body(),
         "step": message.step,
+        "delivery": message.delivery,
         "sent_at": now,
         "incident": message.incident,
     });

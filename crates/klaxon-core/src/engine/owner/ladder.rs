@@ -139,6 +139,7 @@ impl Owner {
                     event,
                     incident: IncidentView::from(incident),
                     step,
+                    delivery: None,
                 },
             })
             .collect();
@@ -158,6 +159,7 @@ impl Owner {
             event,
             incident: IncidentView::from(incident),
             step: event.as_str().to_string(),
+            delivery: None,
         };
         self.outreach.dispatcher.order(Order::Announce { message });
     }
