@@ -246,3 +246,25 @@ fn with_stop_on_recovery_a_returning_service_resolves_and_silences_the_alarm() {
     assert_eq!(resolved.acknowledged_at, None, "nobody acknowledged it");
     assert!(!book.is_ringing());
 }
+
+#[test]
+fn an_acknowledged_incident_still_down_past_the_ack_timeout_rings_again() {
+    let (_dir, mut store) = store();
+    let mut book = IncidentBook::default();
+    book.monitor_down(&mut store, "API", at(0), &failed(4), at(5));
+    book.monitor_down(&mut store, "DB", at(0), &failed(4), at(5));
+    book.acknowledge(&mut store, None, AckVia::Cli, at(10));
+    // DB came back (recovered, acknowledged incidents resolve): nothing to ring for.
+    book.monitor_up(&mut store, "DB", at(30));
+    let timeout = secs(60);
+    assert!(book.ack_expired(&mut store, timeout, at(69)).is_empty());
+    let again = book.ack_expired(&mut store, timeout, at(70));
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].monitor, "API");
+    assert_eq!(again[0].state, IncidentState::Ringing);
+    assert_eq!(again[0].alarm_started_at, Some(at(70)));
+    assert!(book.is_ringing());
+    assert_eq!(kinds(&store, again[0].id).last().unwrap(), "ack_expired");
+    // Once ringing again it is not "expired" again until someone acknowledges anew.
+    assert!(book.ack_expired(&mut store, timeout, at(500)).is_empty());
+}

@@ -71,6 +71,8 @@ vocabulary! {
         Resolved,
         /// Its monitor was removed from the config: nothing will check it again.
         MonitorRemoved,
+        /// Acknowledged, but still down past `ack_timeout`: it rings and climbs again.
+        AckExpired,
         /// A channel was told (the detail says which and how).
         Notified,
         /// A delivery failed (the detail says why, and what to check).

@@ -282,6 +282,7 @@ fn describe(e: &TimelineEvent) -> String {
         DownAgain => "down again",
         Resolved => "incident resolved",
         MonitorRemoved => "monitor removed from the config",
+        AckExpired => "still down after the acknowledgement: rang again",
         Notified => "notified",
         DeliveryFailed => "a notification could not be delivered",
     };

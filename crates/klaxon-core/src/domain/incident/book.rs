@@ -289,6 +289,41 @@ impl IncidentBook {
         changed
     }
 
+    /// Incidents acknowledged more than `timeout` ago whose service is still down ring again,
+    /// and their ladder starts over from now: an acknowledgement is a promise to fix it, not
+    /// leave to sleep through it.
+    pub fn ack_expired(
+        &mut self,
+        journal: &mut impl Journal,
+        timeout: Duration,
+        now: Timestamp,
+    ) -> Vec<Incident> {
+        let timeout = jiff::SignedDuration::try_from(timeout).unwrap_or(jiff::SignedDuration::MAX);
+        let expired: Vec<Key> = self
+            .open
+            .values()
+            .filter(|i| i.state == IncidentState::Acknowledged && i.recovered_at.is_none())
+            .filter(|i| {
+                i.acknowledged_at
+                    .is_some_and(|at| now.duration_since(at) >= timeout)
+            })
+            .map(Incident::key)
+            .collect();
+        let mut changed = Vec::new();
+        for key in expired {
+            let event = TimelineEvent::new(
+                now,
+                TimelineKind::AckExpired,
+                "acknowledged, and still down: ringing again",
+            );
+            changed.extend(self.change(journal, &key, event, |i| {
+                i.state = IncidentState::Ringing;
+                i.alarm_started_at = Some(now);
+            }));
+        }
+        changed
+    }
+
     /// The machine slept for `length`: the monotonic clock stood still meanwhile, so snoozes
     /// are brought forward by it (a 10-minute snooze over a 2-hour sleep has ended on waking).
     pub fn slept(&mut self, length: Duration, mono: Instant) {

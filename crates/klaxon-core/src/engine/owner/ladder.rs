@@ -99,22 +99,34 @@ impl Drop for Outreach {
 }
 
 impl Owner {
-    /// Hands every channel step that has come due to the dispatcher, once.
+    /// Hands every channel step that has come due to the dispatcher, once. Steps count from
+    /// when the alarm started, which an expired acknowledgement sets again: the ladder then
+    /// climbs anew, under new step names.
     pub(super) fn climb_ladders(&mut self, now: Timestamp) {
+        if let Some(timeout) = self.config.escalation.ack_timeout {
+            let changed = self.book.ack_expired(&mut self.writer, timeout, now);
+            self.announce(changed);
+        }
         let escalation = &self.config.escalation;
         let mut due = Vec::new();
         for incident in self.book.open_incidents() {
             if incident.state != IncidentState::Ringing {
                 continue;
             }
-            let open_for =
-                Duration::try_from(now.duration_since(incident.opened_at)).unwrap_or_default();
+            let since = incident.alarm_started_at.unwrap_or(incident.opened_at);
+            let open_for = Duration::try_from(now.duration_since(since)).unwrap_or_default();
+            // The first climb keeps the plain names; a climb after an expired
+            // acknowledgement is named by when it began.
+            let round = match since == incident.opened_at {
+                true => String::new(),
+                false => format!(" from {}", since.as_second()),
+            };
             for (i, channel) in escalation.channels() {
                 let after = escalation.steps[i].after;
                 if after > open_for {
                     continue;
                 }
-                let step = format!("step {}", i + 1);
+                let step = format!("step {}{round}", i + 1);
                 // Only the latest repeat: one missed while asleep is not sent in a burst.
                 let repeats = escalation.repeat_every.map_or(0, |every| {
                     (open_for - after).as_secs() / every.as_secs().max(1)
