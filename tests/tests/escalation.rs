@@ -165,3 +165,52 @@ fn opened_unix(text: &str) -> i64 {
         .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
+
+#[test]
+fn a_channel_test_reports_the_services_real_answer_and_is_listed() {
+    use support::ntfy::NtfyOptions;
+    let ntfy = Ntfy::start_with(NtfyOptions::default().token("tk_right", &["sam-alerts"]));
+    let channel = |token: &str| {
+        format!(
+            "[[channel]]\nname = \"phone\"\nkind = \"ntfy\"\nserver = \"{}\"\ntopic = \"sam-alerts\"\ntoken = \"{token}\"\n",
+            ntfy.url()
+        )
+    };
+    let home = Home::new(&channel("tk_wrong"));
+    let out = home
+        .cmd()
+        .args(["channel", "test", "phone"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("phone: HTTP 401"), "{said}");
+    assert!(said.contains("check the token"), "{said}");
+    assert!(!said.contains("tk_wrong"), "a token in an error: {said}");
+    assert!(ntfy.messages("sam-alerts").is_empty());
+
+    home.write_config(&channel("tk_right"));
+    let out = home
+        .cmd()
+        .args(["channel", "test", "phone"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let message = ntfy.wait_for_message("sam-alerts", LIMIT);
+    assert_eq!(message.title, "Klaxon test message");
+    assert_eq!(message.authorization.as_deref(), Some("Bearer tk_right"));
+
+    let out = home
+        .cmd()
+        .args(["channel", "test", "pager"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no [[channel]] is named \"pager\""));
+    let out = home.cmd().args(["channel", "list"]).output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.starts_with("phone  ntfy  never used"),
+        "no history yet: {listed}"
+    );
+}

@@ -2,6 +2,7 @@
 //! running engine over its control socket, or read the database when none runs.
 
 mod aftermath;
+mod channel;
 mod commands;
 mod logs;
 mod output;
@@ -137,6 +138,19 @@ enum Command {
         #[command(subcommand)]
         action: SecretAction,
     },
+    /// The `[[channel]]`s an incident reaches past this machine by.
+    Channel {
+        #[command(subcommand)]
+        action: ChannelAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChannelAction {
+    /// Each channel, its kind and how its newest delivery went.
+    List,
+    /// Send a clearly marked test message and say how it went.
+    Test { name: String },
 }
 
 #[derive(Subcommand)]
@@ -267,6 +281,12 @@ fn main() -> ExitCode {
             Command::Secret {
                 action: SecretAction::List,
             } => secret::list(&paths),
+            Command::Channel {
+                action: ChannelAction::List,
+            } => channel::list(&paths).await,
+            Command::Channel {
+                action: ChannelAction::Test { name },
+            } => channel::test(&paths, &name).await,
             Command::Config {
                 action: ConfigAction::Check,
             } => commands::config_check(&paths),

@@ -2,6 +2,7 @@
 //! check saw ([`monitor`]), whether a run of checks means "down" ([`judge`]), incidents and the
 //! book that changes them ([`incident`]), and the snapshot the outside sees ([`status`]).
 
+pub mod delivery;
 pub mod incident;
 pub mod judge;
 pub mod local_fault;

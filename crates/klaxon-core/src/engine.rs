@@ -6,7 +6,6 @@
 //!
 //! [`Engine`] is the handle: dropping it stops the task and every monitor task with it.
 
-pub mod channels;
 pub mod clock;
 pub mod control;
 pub mod desktop;
@@ -16,6 +15,7 @@ pub mod keep_awake;
 
 pub mod open_files;
 mod owner;
+pub mod phone_acks;
 pub mod schedule;
 pub mod siren;
 mod watch_file;

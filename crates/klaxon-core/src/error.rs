@@ -70,6 +70,9 @@ pub enum Error {
     #[error("the engine gave an answer this Klaxon does not understand: {0}")]
     UnexpectedReply(String),
 
+    #[error("no [[channel]] is named {0:?} in the config")]
+    NoSuchChannel(String),
+
     #[error("no incident {0}")]
     NoSuchIncident(i64),
 

@@ -8,14 +8,15 @@ use std::path::Path;
 /// Each folder's place; a module may use modules of a lower rank only. The shared edges
 /// (`paths`, `data_dir`, `text`, `secrets`, `logging`, `error`) may be used by all and are not
 /// ranked.
-const RANKS: [(&str, u8); 7] = [
+const RANKS: [(&str, u8); 8] = [
     ("domain", 0),
     ("config", 1),
-    ("probe", 1),
-    ("store", 2),
-    ("aftermath", 3),
-    ("protocol", 4),
-    ("engine", 5),
+    ("probe", 2),
+    ("channels", 2),
+    ("store", 3),
+    ("aftermath", 4),
+    ("protocol", 5),
+    ("engine", 6),
 ];
 
 fn rank(module: &str) -> Option<u8> {

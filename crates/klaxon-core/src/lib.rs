@@ -5,14 +5,14 @@
 //! its left, and the shared edges at the bottom):
 //!
 //! ```text
-//! domain  ←  config, probe  ←  store  ←  engine  ←  protocol  ←  shells (CLI, tray app)
-//!                                  ↖  aftermath  ↙
+//! domain ← config ← probe, channels ← store ← aftermath ← protocol ← engine ← shells
 //! ```
 //!
 //! - [`domain`]: value types with no I/O — monitors and samples, the judge, incidents and
 //!   their book, the states and the status snapshot, durations in words.
 //! - [`config`]: `klaxon.toml` read, checked and edited; every limit ([`config::bounds`]).
 //! - [`probe`]: one check of one monitor (HTTP, TCP, TLS, DNS) against the network.
+//! - [`channels`]: one message to one channel (ntfy, a webhook) and what its answer means.
 //! - [`store`]: the SQLite history, its writer thread and recovery of a damaged file.
 //! - [`engine`]: the running engine — owner task, monitor schedule, witnesses, clock, siren,
 //!   keep-awake, desktop notifications, the control socket's server, local faults.
@@ -22,6 +22,7 @@
 //!   [`text`] (outside text made safe), [`secrets`] (the keyring), [`logging`], [`error`].
 
 pub mod aftermath;
+pub mod channels;
 pub mod config;
 pub mod data_dir;
 pub mod domain;

@@ -7,5 +7,5 @@ mod client;
 pub mod socket;
 mod wire;
 
-pub use client::{Answer, Client, Transport};
+pub use client::{Answer, ChannelSummary, Client, Transport};
 pub use wire::{Command, Reply, SlipStats};

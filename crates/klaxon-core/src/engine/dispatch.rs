@@ -15,10 +15,10 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
+use crate::channels::{self, ATTEMPT_TIMEOUT, Message};
 use crate::config::ChannelConfig;
 use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState};
 use crate::domain::status::IncidentView;
-use crate::engine::channels::{self, ATTEMPT_TIMEOUT, Message};
 use crate::engine::clock::SharedClock;
 use crate::store::{Outcome, Store};
 

@@ -16,11 +16,16 @@ use super::socket;
 use super::wire::{Command, Reply, SlipStats};
 use crate::aftermath::draft::{self, Draft, DraftRequest};
 use crate::aftermath::look_back::{self, DayBar, IncidentDetail};
+use crate::channels::{self, Message};
+use crate::config::Config;
+use crate::domain::delivery::Outcome;
 use crate::domain::notes::{IncidentNotes, SavedDraft};
 use crate::domain::states::AckVia;
+use crate::domain::states::{ChannelKind, DeliveryEvent};
 use crate::domain::status::{IncidentView, Status};
 use crate::error::{Error, Result};
 use crate::paths::{DataFiles, Paths};
+use crate::store::Delivery;
 use crate::store::Store;
 
 /// Carries one command to an engine and brings back its reply, as it is.
@@ -44,6 +49,15 @@ impl Transport for Socket {
     fn send(&self, command: Command) -> impl Future<Output = Result<Reply>> + Send {
         socket::send_owned(self.data_dir.clone(), command)
     }
+}
+
+/// One channel as `klaxon channel list` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelSummary {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Its newest delivery, if it has had one.
+    pub last: Option<Delivery>,
 }
 
 /// What an action (acknowledge, snooze, pause…) answers: the engine's sentence, and the
@@ -261,6 +275,56 @@ impl<T> Client<T> {
             .await
     }
 
+    /// Each `[[channel]]` of the config, with its newest delivery (a test included).
+    pub async fn channels(&self) -> Result<Vec<ChannelSummary>> {
+        let config = Config::load(&self.paths.config)?;
+        let last = self
+            .read_or(Vec::new(), |s| s.last_delivery_per_channel())
+            .await?;
+        Ok(config
+            .channels
+            .into_iter()
+            .map(|c| ChannelSummary {
+                kind: c.kind(),
+                last: last.iter().find(|d| d.channel == c.name).cloned(),
+                name: c.name,
+            })
+            .collect())
+    }
+
+    /// Sends a clearly marked test message to the channel and says how it went; the outcome is
+    /// kept as the channel's newest delivery when there is a history to keep it in.
+    pub async fn test_channel(&self, name: &str) -> Result<Outcome> {
+        let config = Config::load(&self.paths.config)?;
+        let Some(channel) = config.channels.into_iter().find(|c| c.name == name) else {
+            return Err(Error::NoSuchChannel(name.to_string()));
+        };
+        let http = reqwest::Client::builder()
+            .timeout(channels::ATTEMPT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Refused(e.to_string()))?;
+        let now = Timestamp::now();
+        let outcome = match channels::send(&http, &channel, &Message::test(now), 0, now).await {
+            // A test is one attempt: its answer is the answer.
+            Outcome::Failed { error, .. } => Outcome::Failed {
+                error,
+                retry_at: None,
+            },
+            delivered => delivered,
+        };
+        let kept = outcome.clone();
+        let step = format!("test {}", now.as_millisecond());
+        let name = name.to_string();
+        let _ = self
+            .write_if_history(move |s| {
+                let d = s.enqueue_delivery(0, &name, &step, DeliveryEvent::Test, now)?;
+                s.record_attempt(d.id, &kept, now)
+            })
+            .await;
+        Ok(outcome)
+    }
+
     async fn write_notes(
         &self,
         incident: i64,
@@ -270,6 +334,21 @@ impl<T> Client<T> {
             let notes = change(store.notes(incident)?);
             store.set_notes(incident, &notes, Timestamp::now())?;
             store.notes(incident)
+        })
+        .await
+    }
+
+    /// Writes to the history if there is one; nothing otherwise.
+    async fn write_if_history(
+        &self,
+        write: impl FnOnce(&mut Store) -> Result<()> + Send + 'static,
+    ) -> Result<()> {
+        let path = DataFiles::new(&self.paths.data_dir).database();
+        blocking(move || {
+            if !has_history(&path)? {
+                return Ok(());
+            }
+            write(&mut Store::open(&path)?)
         })
         .await
     }

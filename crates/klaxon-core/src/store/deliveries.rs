@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, db, from_ms, ms};
+use crate::domain::delivery::Outcome;
 use crate::domain::states::{DeliveryEvent, DeliveryState};
 use crate::error::Result;
 
@@ -26,17 +27,6 @@ pub struct Delivery {
     pub created_at: Timestamp,
     /// An attempt started and its outcome was never written (Klaxon was killed meanwhile).
     pub in_flight: bool,
-}
-
-/// How one attempt went.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Delivered,
-    /// Failed; tried again at `retry_at`, or never when `None`.
-    Failed {
-        error: String,
-        retry_at: Option<Timestamp>,
-    },
 }
 
 const COLUMNS: &str = "id, incident_id, channel, step, event, state, attempts, next_attempt_at, \

@@ -15,7 +15,8 @@ mod rows;
 mod words;
 mod writer;
 
-pub use deliveries::{Delivery, Outcome};
+pub use crate::domain::delivery::Outcome;
+pub use deliveries::Delivery;
 pub use recovery::{Opened, open_for_engine};
 pub use rows::MonitorRow;
 pub use writer::{MAX_WAITING_SAMPLES, StoreHealth, StoreWriter, Write, describe};

@@ -13,14 +13,15 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::Owner;
+use crate::channels::Message;
+use crate::channels::ntfy::PhoneAck;
 use crate::config::{ChannelConfig, ChannelTarget};
 use crate::domain::incident::Incident;
 use crate::domain::states::{AckVia, DeliveryEvent, IncidentState, TimelineKind};
 use crate::domain::status::IncidentView;
-use crate::engine::channels::Message;
-use crate::engine::channels::ntfy::{self, PhoneAck};
 use crate::engine::clock::SharedClock;
 use crate::engine::dispatch::{Dispatcher, Order, Report};
+use crate::engine::phone_acks;
 use crate::store::{Outcome, Write};
 
 /// Everything that reaches past the laptop: the dispatcher, its reports, and the listeners
@@ -77,7 +78,7 @@ impl Outreach {
                 ack_topic: Some(_), ..
             } = &channel.target
             {
-                let task = ntfy::listen(
+                let task = phone_acks::listen(
                     http.clone(),
                     channel.clone(),
                     self.db.clone(),

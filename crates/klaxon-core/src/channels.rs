@@ -13,9 +13,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::config::{ChannelConfig, ChannelTarget};
+use crate::domain::delivery::Outcome;
 use crate::domain::states::{DeliveryEvent, IncidentState};
 use crate::domain::status::IncidentView;
-use crate::store::Outcome;
 
 /// How long one attempt may take.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -36,6 +36,31 @@ pub struct Message {
 }
 
 impl Message {
+    /// `klaxon channel test`'s message: about no incident, and saying so.
+    pub fn test(now: Timestamp) -> Message {
+        Message {
+            event: DeliveryEvent::Test,
+            incident: IncidentView {
+                id: 0,
+                monitor: "Klaxon".into(),
+                source: None,
+                state: IncidentState::Resolved,
+                opened_at: now,
+                acknowledged_at: None,
+                resolved_at: Some(now),
+                first_failure_at: now,
+                recovered_at: Some(now),
+                acknowledged_via: None,
+                snoozed_until: None,
+                time_to_acknowledge_s: None,
+                time_to_recover_s: None,
+                reason: "a test".into(),
+            },
+            step: "test".into(),
+            delivery: None,
+        }
+    }
+
     /// "API is down", "API: acknowledged", "API is back up".
     pub fn title(&self) -> String {
         let what = &self.incident.monitor;
