@@ -214,3 +214,70 @@ fn a_channel_test_reports_the_services_real_answer_and_is_listed() {
         "no history yet: {listed}"
     );
 }
+
+/// HMAC-SHA256 of `body` under `key`, worked out by Python's standard library: a check of
+/// Klaxon's signature that shares no code with it.
+fn python_hmac(key: &str, body: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import hmac,hashlib,sys; print(hmac.new(sys.argv[1].encode(), sys.stdin.buffer.read(), hashlib.sha256).hexdigest())",
+            key,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn a_webhook_gets_the_documented_signed_body_and_every_attempt_carries_the_same_delivery() {
+    let receiver = support::webhook::Receiver::start();
+    receiver.answer_next(&[503]);
+    let witness = closed_port();
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(witness, &http_monitor("API", &down));
+    text.push_str(&format!(
+        "[[channel]]\nname = \"team-hook\"\nkind = \"webhook\"\nurl = \"{}\"\nsecret = \"s3cret\"\n\n\
+         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"team-hook\"] }} ]\n",
+        receiver.url()
+    ));
+    let home = Home::new(&text);
+    let running = home.run();
+    // The first attempt is answered 503; the next, two seconds on, gets through.
+    let got = receiver.wait_for(2, LIMIT);
+    let (first, second) = (&got[0], &got[1]);
+    for r in [first, second] {
+        assert_eq!(r.path, "/klaxon");
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        let expected = format!("sha256={}", python_hmac("s3cret", &r.body));
+        assert_eq!(r.header("x-klaxon-signature"), Some(expected.as_str()));
+        assert!(!String::from_utf8_lossy(&r.body).contains("s3cret"));
+    }
+    let body = second.json();
+    assert_eq!(body["event"], "opened");
+    assert_eq!(body["title"], "API is down");
+    assert_eq!(body["step"], "step 1");
+    assert_eq!(body["incident"]["monitor"], "API");
+    assert_eq!(body["incident"]["state"], "ringing");
+    assert_eq!(body["incident"]["source"], serde_json::Value::Null);
+    assert!(body["delivery"].as_i64().is_some());
+    assert_eq!(
+        body["delivery"],
+        first.json()["delivery"],
+        "a retry is the same delivery"
+    );
+
+    // Acknowledged: the hook hears that too, once.
+    home.cmd().arg("ack").assert().success();
+    let got = receiver.wait_for(3, LIMIT);
+    assert_eq!(got[2].json()["event"], "acknowledged");
+    assert_eq!(got[2].json()["incident"]["acknowledged_via"], "cli");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(receiver.received().len(), 3);
+    drop(running);
+}

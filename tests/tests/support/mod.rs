@@ -305,3 +305,4 @@ pub mod ntfy;
 pub mod pulse;
 pub mod siren;
 pub mod tray;
+pub mod webhook;
