@@ -16,6 +16,9 @@ const KINDS: Record<TimelineKind, string> = {
   down_again: "Down again",
   resolved: "Resolved",
   monitor_removed: "Monitor removed from the config",
+  ack_expired: "Still down after the acknowledgement: rang again",
+  notified: "Notified",
+  delivery_failed: "Notification failed",
 };
 
 /** A timeline event's kind as a person would say it. */
