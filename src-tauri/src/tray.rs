@@ -58,6 +58,11 @@ pub fn own_problem(status: &Status) -> Option<String> {
         .or_else(|| status.store_problem.clone())
         .or_else(|| status.faults.last().cloned())
         .or_else(|| status.store_notice.clone())
+        .or_else(|| {
+            let coverage = status.coverage.as_ref()?;
+            let gap = coverage.gaps.first()?;
+            Some(format!("not covered: {}", gap.problem))
+        })
 }
 
 pub fn create<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<TrayIcon<R>> {

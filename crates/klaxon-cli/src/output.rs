@@ -78,6 +78,16 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
             checked
         )?;
     }
+    if let Some(coverage) = &status.coverage {
+        if coverage.covered {
+            outln!("Covered: the alarm would reach you.")?;
+        } else {
+            outln!("Not covered:")?;
+            for gap in &coverage.gaps {
+                outln!("  ! {}", printable(&gap.problem))?;
+            }
+        }
+    }
     if let Some(state) = &status.keep_awake {
         outln!("Keep-awake: {}.", printable(&state.to_string()))?;
     }

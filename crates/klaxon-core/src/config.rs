@@ -14,6 +14,7 @@ mod channel_table;
 pub mod edit;
 mod escalation_table;
 pub mod form;
+mod heartbeat_table;
 mod judge_table;
 mod product;
 mod raw;
@@ -22,6 +23,7 @@ mod unknown_keys;
 pub use alarm_table::{AlarmConfig, SoundChoice};
 pub use channel_table::{ChannelConfig, ChannelTarget, NTFY_SH};
 pub use escalation_table::{Escalation, Recipient, Step};
+pub use heartbeat_table::HeartbeatConfig;
 pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig};
 pub use product::ProductConfig;
 
@@ -46,6 +48,7 @@ pub struct Config {
     pub product: ProductConfig,
     pub channels: Vec<ChannelConfig>,
     pub escalation: Escalation,
+    pub heartbeat: Option<HeartbeatConfig>,
 }
 
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(30);
@@ -135,6 +138,7 @@ impl Config {
         let escalation = raw.escalation.as_ref();
         let escalation =
             escalation.map_or_else(Escalation::default, |e| e.validate(&names, &mut errs));
+        let heartbeat = raw.heartbeat.as_ref().and_then(|h| h.validate(&mut errs));
         if errs.errors.is_empty() {
             Ok(Config {
                 alarm,
@@ -143,6 +147,7 @@ impl Config {
                 product: raw.product.trimmed(),
                 channels,
                 escalation,
+                heartbeat,
             })
         } else {
             Err(errs.finish(file))

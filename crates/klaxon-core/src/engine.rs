@@ -11,11 +11,13 @@ pub mod control;
 pub mod desktop;
 pub mod dispatch;
 pub mod fault_injection;
+pub mod heartbeat;
 pub mod keep_awake;
 
 pub mod open_files;
 mod owner;
 pub mod phone_acks;
+pub mod power;
 pub mod schedule;
 pub mod siren;
 mod watch_file;

@@ -299,10 +299,13 @@ pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 pub mod app;
+pub mod discord;
 pub mod fake_bus;
 pub mod keyring;
 pub mod ntfy;
 pub mod pulse;
+pub mod pushover;
 pub mod siren;
+pub mod slack;
 pub mod tray;
 pub mod webhook;

@@ -27,6 +27,24 @@ describe("the Now view", () => {
     expect(db.getAttribute("title")).toBe("last 24 h: 12 h up, 12 h no data");
   });
 
+  it("says what is missing when the alarm would not reach the user, and nothing when it would", async () => {
+    const gap = "phone (ntfy): the last delivery failed: HTTP 401 — check the token";
+    const engine = new FakeEngine({
+      status: () =>
+        status({
+          overall: "all_up",
+          monitors: [monitor("api")],
+          coverage: { covered: false, gaps: [{ item: "channel", problem: gap }] },
+        }),
+    });
+    render(App);
+    await waitFor(() => expect(screen.getByTestId("coverage").textContent).toContain(gap));
+    await engine.emitStatus(
+      status({ overall: "all_up", monitors: [monitor("api")], coverage: { covered: true, gaps: [] } }),
+    );
+    await waitFor(() => expect(screen.queryByTestId("coverage")).toBeNull());
+  });
+
   it("reads the bars again when the status changes", async () => {
     const engine = new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
     render(App);

@@ -151,7 +151,11 @@ impl RawChannel {
 }
 
 /// An http(s) URL, or a `{secret:NAME}` standing for one (checked when it is sent).
-fn http_url(value: &Spanned<String>, field: &str, errs: &mut Collector) -> Option<String> {
+pub(super) fn http_url(
+    value: &Spanned<String>,
+    field: &str,
+    errs: &mut Collector,
+) -> Option<String> {
     let text = value.get_ref().trim();
     if secrets::is_reference(text) || !secrets::references(text).is_empty() {
         return Some(text.to_string());

@@ -132,3 +132,15 @@ fn an_ack_topic_equal_to_the_topic_is_refused() {
     let text = "[[channel]]\nname = \"p\"\nkind = \"ntfy\"\ntopic = \"t\"\nack_topic = \"t\"\n";
     assert!(refusal(text).contains("the ack topic must differ from the topic"));
 }
+
+#[test]
+fn a_heartbeat_is_read_and_its_mistakes_located() {
+    let config = parse("[heartbeat]\nurl = \"https://hc-ping.com/{secret:hc}\"\n").unwrap();
+    let heartbeat = config.heartbeat.unwrap();
+    assert_eq!(heartbeat.url, "https://hc-ping.com/{secret:hc}");
+    assert_eq!(heartbeat.every, Duration::from_secs(60));
+    assert_eq!(parse("").unwrap().heartbeat, None);
+    let m = refusal("[heartbeat]\nurl = \"hc-ping.com\"\nevery = \"1s\"\n");
+    assert!(m.contains(":2:7: heartbeat.url: \"hc-ping.com\" is not an http(s) URL"), "{m}");
+    assert!(m.contains(":3:9: heartbeat.every: \"1s\" is out of range; give from 5s to 24h"), "{m}");
+}

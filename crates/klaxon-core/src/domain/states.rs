@@ -165,6 +165,24 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// One thing tonight's alarm depends on, in the coverage verdict.
+    pub enum CoverageItem {
+        /// Something is checked at all.
+        Monitors,
+        /// The siren can be heard.
+        Sound,
+        /// Idle sleep is held off.
+        KeepAwake,
+        /// The machine is on mains power.
+        Power,
+        /// A channel of the ladder delivered its last message (or test).
+        Channel,
+        /// The watchdog elsewhere accepts the heartbeat.
+        Heartbeat,
+    }
+}
+
+vocabulary! {
     /// What a draft to customers is for.
     pub enum DraftKind {
         /// To everyone affected, after the fact.
@@ -288,6 +306,7 @@ mod tests {
         round_trip(ChannelKind::VARIANTS);
         round_trip(DeliveryEvent::VARIANTS);
         round_trip(DeliveryState::VARIANTS);
+        round_trip(CoverageItem::VARIANTS);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::domain::incident::Incident;
 use crate::domain::states::{
-    AckVia, IncidentState, KeepAwakeState, MonitorState, Overall, UnwatchedCause,
+    AckVia, CoverageItem, IncidentState, KeepAwakeState, MonitorState, Overall, UnwatchedCause,
 };
 use crate::domain::words;
 
@@ -61,6 +61,35 @@ pub struct Status {
     /// Klaxon's own faults since it started (a check task that crashed and was restarted).
     #[serde(default)]
     pub faults: Vec<String>,
+    /// Am I covered? Whether tonight's alarm would reach the founder (live engines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// Whether tonight's alarm would reach the founder, and what to fix if not.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct Coverage {
+    pub covered: bool,
+    /// Each thing missing, with what to do about it; empty when covered.
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct Gap {
+    pub item: CoverageItem,
+    /// What is wrong and what to do ("phone (ntfy): HTTP 401 — check the token").
+    pub problem: String,
+}
+
+impl Coverage {
+    pub fn of(gaps: Vec<Gap>) -> Coverage {
+        Coverage {
+            covered: gaps.is_empty(),
+            gaps,
+        }
+    }
 }
 
 impl Status {

@@ -1,6 +1,7 @@
 //! The owner task's state and its message loop. See the parent module for why it is one task.
 
 mod commands;
+mod coverage;
 mod faults;
 mod ladder;
 mod local_fault;
@@ -88,6 +89,10 @@ pub(super) struct Owner {
     local_faults: local_fault::LocalFaults,
     /// The ladder's channels: the dispatcher and the phone's way back.
     outreach: ladder::Outreach,
+    /// Pings a watchdog elsewhere while on call.
+    heartbeat: crate::engine::heartbeat::Heartbeat,
+    /// What the coverage verdict remembers (power, the channels' last outcomes).
+    watchfulness: coverage::Watchfulness,
 }
 
 impl Owner {
@@ -120,6 +125,8 @@ impl Owner {
         );
         let mut owner = Owner {
             outreach,
+            heartbeat: Default::default(),
+            watchfulness: Default::default(),
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
             config: Config {
@@ -129,6 +136,7 @@ impl Owner {
                 product: config.product.clone(),
                 channels: config.channels.clone(),
                 escalation: config.escalation.clone(),
+                heartbeat: None,
             },
             config_error: None,
             store_health: writer.health(),
@@ -191,7 +199,10 @@ impl Owner {
                 Ok(()) = self.sound.changed() => self.sound_changed(),
                 Ok(()) = self.store_health.changed() => self.store_changed(),
                 _ = tick.tick() => self.tick(),
-                Some(report) = self.outreach.reports.recv() => self.delivery_reported(report),
+                Some(report) = self.outreach.reports.recv() => {
+                    self.delivery_reported(report);
+                    self.publish();
+                }
                 Some(ack) = self.outreach.acks.recv() => {
                     self.phone_acked(ack);
                     self.publish();
@@ -321,6 +332,12 @@ impl Owner {
         let changed = self.book.tick(&mut self.writer, now, mono);
         self.announce(changed);
         self.climb_ladders(now);
+        let on_call = !self.watched.is_empty() && self.paused.is_none();
+        self.heartbeat.tick(on_call, mono);
+        self.watchfulness.look_at_power(mono);
+        if self.status.borrow().coverage.as_ref() != Some(&self.coverage()) {
+            self.publish();
+        }
         if self.pause_ends.is_some_and(|ends| ends <= mono) {
             self.resume(now);
         }
@@ -401,6 +418,7 @@ impl Owner {
             store_problem: self.store_health.borrow().summary(),
             store_notice: self.store_notice.clone(),
             faults: self.faults.clone(),
+            coverage: Some(self.coverage()),
             overall: Default::default(),
         }
         .with_overall()

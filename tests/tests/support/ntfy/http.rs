@@ -1,13 +1,20 @@
 //! Just enough HTTP/1.1 for the ntfy stand-in, over std sockets: reading a request (with
 //! `Content-Length` or chunked bodies, and keep-alive, as Go's server allows), writing a whole or
-//! a chunked response, and a client for the tests and for tapping action buttons.
+//! a chunked response, and a client for the tests and for tapping action buttons. The SaaS
+//! stand-ins (`support/slack.rs`, `discord.rs`, `pushover.rs`) reuse it through [`Answer`] (a
+//! response with headers of its own choosing) and [`Server`] (an accept loop that calls one
+//! handler per request and stops on drop).
 //!
 //! Hand-written rather than a dependency because the stand-in must control the framing byte by
 //! byte (ntfy's streams are chunked, an empty poll answers `Content-Length: 0`), and because the
 //! client must refuse anything but loopback.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Requests bigger than this are cut off: far above anything ntfy accepts, small enough that a
@@ -179,10 +186,13 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        405 => "Method Not Allowed",
+        410 => "Gone",
         413 => "Request Entity Too Large",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -238,6 +248,157 @@ pub fn write_chunk(w: &mut impl Write, data: &[u8]) -> std::io::Result<()> {
 pub fn end_chunked(w: &mut impl Write) -> std::io::Result<()> {
     w.write_all(b"0\r\n\r\n")?;
     w.flush()
+}
+
+// ---- server for the other stand-ins -------------------------------------------------------
+
+/// A response as a stand-in builds it: the status, exactly the headers given (no CORS header, unlike
+/// ntfy's [`write_response`]), and the body. `Content-Length` is added, except on a `204`, which
+/// has neither a length nor a body (RFC 9110, 15.3.5).
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn new(status: u16) -> Answer {
+        Answer {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// A body with its `Content-Type`.
+    pub fn body(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Answer {
+        Answer::new(status)
+            .header("Content-Type", content_type)
+            .with_body(body)
+    }
+
+    /// A JSON body, serialized compactly.
+    pub fn json(status: u16, value: &serde_json::Value) -> Answer {
+        Answer::body(status, "application/json", value.to_string())
+    }
+
+    pub fn header(mut self, name: &str, value: impl ToString) -> Answer {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Answer {
+        self.body = body.into();
+        self
+    }
+
+    fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
+        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if self.status != 204 {
+            out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        }
+        out.push_str("\r\n");
+        let mut bytes = out.into_bytes();
+        if self.status != 204 {
+            bytes.extend_from_slice(&self.body);
+        }
+        w.write_all(&bytes)?;
+        w.flush()
+    }
+}
+
+type Handler = dyn Fn(&Request) -> Answer + Send + Sync;
+
+/// An HTTP server on 127.0.0.1 (any free port) calling `handler` for each request: one thread
+/// accepts, one thread per connection (kept alive between requests, as the real services allow).
+/// Dropping it cuts every open connection and joins every thread.
+pub struct Server {
+    addr: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    conns: Arc<Mutex<HashMap<u64, TcpStream>>>,
+    accept: Option<JoinHandle<()>>,
+    workers: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Server {
+    pub fn start(handler: impl Fn(&Request) -> Answer + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().unwrap();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let conns: Arc<Mutex<HashMap<u64, TcpStream>>> = Arc::default();
+        let workers: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let (stop, cs, ws) = (stopping.clone(), conns.clone(), workers.clone());
+        let accept = std::thread::spawn(move || {
+            let next = AtomicU64::new(0);
+            for conn in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(conn) = conn else { continue };
+                let Ok(clone) = conn.try_clone() else {
+                    continue;
+                };
+                let id = next.fetch_add(1, Ordering::SeqCst);
+                cs.lock().unwrap().insert(id, clone);
+                if stop.load(Ordering::SeqCst) {
+                    // Dropped between accept and insert: its cut would have missed this one.
+                    let _ = conn.shutdown(Shutdown::Both);
+                }
+                let (handler, cs, stop) = (handler.clone(), cs.clone(), stop.clone());
+                let worker = std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn);
+                    while !stop.load(Ordering::SeqCst) {
+                        let Some(req) = read_request(&mut reader) else {
+                            break;
+                        };
+                        let answer = handler(&req);
+                        if answer.write(reader.get_mut()).is_err() || !keep_alive(&req) {
+                            break;
+                        }
+                    }
+                    cs.lock().unwrap().remove(&id);
+                });
+                ws.lock().unwrap().push(worker);
+            }
+        });
+        Server {
+            addr,
+            stopping,
+            conns,
+            accept: Some(accept),
+            workers,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        for c in self.conns.lock().unwrap().values() {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+        let _ = TcpStream::connect(self.addr); // wakes the accept loop
+        if let Some(t) = self.accept.take() {
+            let _ = t.join();
+        }
+        for w in self.workers.lock().unwrap().drain(..) {
+            let _ = w.join();
+        }
+    }
 }
 
 // ---- client ------------------------------------------------------------------------------

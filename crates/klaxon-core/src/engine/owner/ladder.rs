@@ -179,6 +179,12 @@ impl Owner {
 
     /// A delivery's outcome, as a line on its incident's timeline.
     pub(super) fn delivery_reported(&mut self, report: Report) {
+        self.watchfulness
+            .channels
+            .insert(report.channel.clone(), report.outcome.clone());
+        if report.recalled {
+            return;
+        }
         let who = format!("{} ({})", report.channel, report.kind);
         let (kind, detail) = match (&report.outcome, report.event) {
             (Outcome::Delivered, DeliveryEvent::Acknowledged) => (

@@ -67,6 +67,7 @@ impl Owner {
         self.writer
             .send(crate::store::Write::RetainMonitors(names.clone()));
         self.order = names;
+        self.heartbeat.configure(config.heartbeat.clone());
         if config.channels != self.config.channels {
             self.outreach.configure(&config.channels);
         }

@@ -1,0 +1,119 @@
+//! The heartbeat: while Klaxon is on call it requests the configured URL every `every`, so a
+//! watchdog elsewhere (Healthchecks, Uptime Kuma's push monitor) rings the founder when the
+//! pings stop. The owner drives it from its tick; each ping runs in a task of its own, never
+//! holding the owner up, and its outcome is kept for `status` — a heartbeat that is not being
+//! accepted means Klaxon's own disappearance would go unnoticed, so it is said loudly.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::channels::{revealed, unanswered};
+use crate::config::HeartbeatConfig;
+
+/// How long one ping may take.
+const PING_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How the last ping went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Beat {
+    Accepted(Timestamp),
+    /// Why the watchdog did not take it ("HTTP 404", "it could not be reached").
+    Refused(String),
+}
+
+#[derive(Default)]
+pub struct Heartbeat {
+    config: Option<HeartbeatConfig>,
+    next: Option<Instant>,
+    last: Arc<Mutex<Option<Beat>>>,
+    ping: Option<JoinHandle<()>>,
+    http: Option<reqwest::Client>,
+}
+
+impl Heartbeat {
+    /// Follows the config; a changed URL or interval is pinged at once.
+    pub fn configure(&mut self, config: Option<HeartbeatConfig>) {
+        if config != self.config {
+            self.config = config;
+            self.next = None;
+            if let Ok(mut last) = self.last.lock() {
+                *last = None;
+            }
+        }
+    }
+
+    /// Pings when one is due and Klaxon is on call (monitoring, not paused): a paused Klaxon
+    /// goes quiet on purpose, and the watchdog then says so.
+    pub fn tick(&mut self, on_call: bool, now: Instant) {
+        let Some(config) = &self.config else { return };
+        if !on_call {
+            self.next = None;
+            return;
+        }
+        if self.next.is_some_and(|next| now < next) {
+            return;
+        }
+        if self.ping.as_ref().is_some_and(|p| !p.is_finished()) {
+            return;
+        }
+        self.next = now.checked_add(config.every);
+        let http = self
+            .http
+            .get_or_insert_with(|| {
+                reqwest::Client::builder()
+                    .timeout(PING_TIMEOUT)
+                    .build()
+                    .unwrap_or_default()
+            })
+            .clone();
+        let (url, last) = (config.url.clone(), self.last.clone());
+        self.ping = Some(tokio::spawn(async move {
+            let beat = ping(&http, &url).await;
+            if let Beat::Refused(why) = &beat {
+                tracing::warn!("the heartbeat was not accepted: {why}");
+            }
+            if let Ok(mut last) = last.lock() {
+                *last = Some(beat);
+            }
+        }));
+    }
+
+    /// The last ping's outcome, if one was made.
+    pub fn last(&self) -> Option<Beat> {
+        self.last.lock().ok().and_then(|l| l.clone())
+    }
+
+    /// What is wrong, for `status`: `None` while the pings are accepted (or none is set).
+    pub fn problem(&self) -> Option<String> {
+        match self.last()? {
+            Beat::Accepted(_) => None,
+            Beat::Refused(why) => Some(format!(
+                "the heartbeat is not being accepted ({why}): if this machine stops, nobody is told"
+            )),
+        }
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        if let Some(ping) = &self.ping {
+            ping.abort();
+        }
+    }
+}
+
+async fn ping(http: &reqwest::Client, url: &str) -> Beat {
+    let url = match revealed(url).await {
+        Ok(url) => url,
+        Err(e) => return Beat::Refused(e),
+    };
+    match http.get(url).send().await {
+        Ok(r) if r.status().is_success() => Beat::Accepted(Timestamp::now()),
+        Ok(r) => Beat::Refused(format!("HTTP {}", r.status().as_u16())),
+        Err(e) => Beat::Refused(unanswered("heartbeat", &e)),
+    }
+}
