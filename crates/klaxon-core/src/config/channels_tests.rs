@@ -141,6 +141,12 @@ fn a_heartbeat_is_read_and_its_mistakes_located() {
     assert_eq!(heartbeat.every, Duration::from_secs(60));
     assert_eq!(parse("").unwrap().heartbeat, None);
     let m = refusal("[heartbeat]\nurl = \"hc-ping.com\"\nevery = \"1s\"\n");
-    assert!(m.contains(":2:7: heartbeat.url: \"hc-ping.com\" is not an http(s) URL"), "{m}");
-    assert!(m.contains(":3:9: heartbeat.every: \"1s\" is out of range; give from 5s to 24h"), "{m}");
+    assert!(
+        m.contains(":2:7: heartbeat.url: \"hc-ping.com\" is not an http(s) URL"),
+        "{m}"
+    );
+    assert!(
+        m.contains(":3:9: heartbeat.every: \"1s\" is out of range; give from 5s to 24h"),
+        "{m}"
+    );
 }
