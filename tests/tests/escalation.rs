@@ -281,3 +281,65 @@ fn a_webhook_gets_the_documented_signed_body_and_every_attempt_carries_the_same_
     assert_eq!(receiver.received().len(), 3);
     drop(running);
 }
+
+/// A monitor named with Slack and Discord markup in it, down from the start, and one chat
+/// channel of `kind` on the ladder at once.
+fn chat_config(kind: &str, url: &str) -> String {
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(
+        closed_port(),
+        &http_monitor("<!channel> @everyone API & co", &down),
+    );
+    text.push_str(&format!(
+        "[[channel]]\nname = \"team\"\nkind = \"{kind}\"\nurl = \"{url}\"\n\n\
+         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"team\"] }} ]\n"
+    ));
+    text
+}
+
+#[test]
+fn slack_hears_of_the_outage_after_its_rate_limit_with_the_outside_text_made_inert() {
+    let slack = support::slack::Slack::start();
+    slack.rate_limit_next(1, 2);
+    let home = Home::new(&chat_config("slack", &slack.webhook_url()));
+    let _running = home.run();
+    let got = slack.wait_for_messages(1, LIMIT);
+    let text = got[0].text.clone().unwrap_or_default();
+    assert!(
+        text.starts_with("*&lt;!channel&gt; @everyone API &amp; co is down*"),
+        "{text}"
+    );
+    assert!(!text.contains("<!channel>"), "{text}");
+    let attempts = slack.attempts();
+    assert_eq!(attempts[0].status, 429);
+    let waited = attempts[1].at.duration_since(attempts[0].at);
+    assert!(
+        waited >= Duration::from_millis(1900),
+        "retried after {waited:?}, not Retry-After"
+    );
+}
+
+#[test]
+fn discord_hears_of_the_outage_and_is_told_to_ping_nobody() {
+    let discord = support::discord::Discord::start();
+    discord.rate_limit_next(1, 1.5);
+    let home = Home::new(&chat_config("discord", &discord.webhook_url()));
+    let _running = home.run();
+    let got = discord.wait_for_messages(1, LIMIT);
+    assert!(
+        got[0]
+            .content
+            .starts_with("**<!channel> @everyone API & co is down**")
+    );
+    assert_eq!(
+        got[0].allowed_mentions,
+        Some(serde_json::json!({ "parse": [] }))
+    );
+    let attempts = discord.attempts();
+    assert_eq!(attempts[0].status, 429);
+    let waited = attempts[1].at.duration_since(attempts[0].at);
+    assert!(
+        waited >= Duration::from_millis(1400),
+        "retried after {waited:?}"
+    );
+}

@@ -1,9 +1,10 @@
 //! Sending one message to one channel, and what the answer means. The message says what is
 //! down, since when, why, and how to acknowledge; it never carries a secret, and an error
 //! never shows a URL (a token may sit in one). Each kind of service speaks its own API
-//! ([`ntfy`], [`webhook`]); this module owns what they share: the words, the secrets, and the
+//! ([`ntfy`], [`webhook`], Slack and Discord in [`chat`]); this module owns what they share: the words, the secrets, and the
 //! reading of an HTTP answer into "delivered", "try again at …" or "give up".
 
+pub mod chat;
 pub mod ntfy;
 pub mod webhook;
 
@@ -112,6 +113,8 @@ pub async fn send(
     let sent = match &channel.target {
         ChannelTarget::Ntfy { .. } => ntfy::publish(http, channel, message).await,
         ChannelTarget::Webhook { .. } => webhook::post(http, channel, message, now).await,
+        ChannelTarget::Slack { url } => chat::slack(http, url, message).await,
+        ChannelTarget::Discord { url } => chat::discord(http, url, message).await,
     };
     match sent {
         Ok(answer) => judge(answer, attempt, now),
@@ -130,7 +133,9 @@ pub async fn already_arrived(
 ) -> bool {
     match &channel.target {
         ChannelTarget::Ntfy { .. } => ntfy::has(http, channel, delivery, since).await,
-        ChannelTarget::Webhook { .. } => false,
+        ChannelTarget::Webhook { .. }
+        | ChannelTarget::Slack { .. }
+        | ChannelTarget::Discord { .. } => false,
     }
 }
 

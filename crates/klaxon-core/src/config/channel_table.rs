@@ -26,6 +26,8 @@ impl ChannelConfig {
         match self.target {
             ChannelTarget::Ntfy { .. } => ChannelKind::Ntfy,
             ChannelTarget::Webhook { .. } => ChannelKind::Webhook,
+            ChannelTarget::Slack { .. } => ChannelKind::Slack,
+            ChannelTarget::Discord { .. } => ChannelKind::Discord,
         }
     }
 }
@@ -46,6 +48,10 @@ pub enum ChannelTarget {
         /// Signs each body with HMAC-SHA256 when set.
         secret: Option<String>,
     },
+    /// A Slack incoming webhook's URL (usually a `{secret:NAME}`: it is the credential).
+    Slack { url: String },
+    /// A Discord webhook's URL (likewise).
+    Discord { url: String },
 }
 
 #[derive(Deserialize)]
@@ -78,7 +84,7 @@ impl RawChannel {
             Ok(kind) => kind,
             Err(_) => {
                 let m = format!(
-                    "{:?} is not a channel kind; use ntfy or webhook",
+                    "{:?} is not a channel kind; use ntfy, webhook, slack or discord",
                     crate::text::bounded(self.kind.get_ref(), 40)
                 );
                 errs.push(self.kind.span(), &format!("{field}.kind"), m);
@@ -88,12 +94,16 @@ impl RawChannel {
         let target = match kind {
             ChannelKind::Ntfy => self.ntfy(field, errs)?,
             ChannelKind::Webhook => self.webhook(field, errs)?,
-            ChannelKind::Pushover
-            | ChannelKind::Slack
-            | ChannelKind::Discord
-            | ChannelKind::Email => {
+            ChannelKind::Slack => ChannelTarget::Slack {
+                url: self.url_of("a slack", field, errs)?,
+            },
+            ChannelKind::Discord => ChannelTarget::Discord {
+                url: self.url_of("a discord", field, errs)?,
+            },
+            ChannelKind::Pushover | ChannelKind::Email => {
                 let m = format!(
-                    "kind {kind} is not available in this version of Klaxon yet; use ntfy or webhook"
+                    "kind {kind} is not available in this version of Klaxon yet; use ntfy, webhook, \
+                     slack or discord"
                 );
                 errs.push(self.kind.span(), &format!("{field}.kind"), m);
                 return None;
@@ -138,15 +148,20 @@ impl RawChannel {
     }
 
     fn webhook(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {
+        Some(ChannelTarget::Webhook {
+            url: self.url_of("a webhook", field, errs)?,
+            secret: self.secret.as_ref().map(|s| s.get_ref().to_string()),
+        })
+    }
+
+    /// The channel's `url`, which `what` ("a webhook") needs.
+    fn url_of(&self, what: &str, field: &str, errs: &mut Collector) -> Option<String> {
         let Some(url) = &self.url else {
-            let m = "a webhook channel needs a url".to_string();
+            let m = format!("{what} channel needs a url");
             errs.push(self.name.span(), &format!("{field}.url"), m);
             return None;
         };
-        Some(ChannelTarget::Webhook {
-            url: http_url(url, &format!("{field}.url"), errs)?,
-            secret: self.secret.as_ref().map(|s| s.get_ref().to_string()),
-        })
+        http_url(url, &format!("{field}.url"), errs)
     }
 }
 

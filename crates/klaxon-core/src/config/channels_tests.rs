@@ -91,6 +91,10 @@ name = "pager"
 kind = "pushover"
 
 [[channel]]
+name = "chat"
+kind = "slack"
+
+[[channel]]
 name = "hook"
 kind = "webhook"
 url = "ftp://example.com/"
@@ -108,7 +112,8 @@ repeat_every = "5s"
         ":5:9: channel[1].topic: \"not a topic!\" is not an ntfy topic",
         ":8:8: channel[2].name: a channel named \"phone\" is already defined",
         "channel[3].kind: kind pushover is not available in this version of Klaxon yet",
-        "channel[4].url: \"ftp://example.com/\" is not an http(s) URL",
+        "channel[4].url: a slack channel needs a url",
+        "channel[5].url: \"ftp://example.com/\" is not an http(s) URL",
         "escalation.steps[2].notify: no [[channel]] is named \"nobody\"",
         "escalation.steps[2].notify: the siren rings from the start",
         "escalation.steps: list the steps in the order they come",
