@@ -343,3 +343,54 @@ fn discord_hears_of_the_outage_and_is_told_to_ping_nobody() {
         "retried after {waited:?}"
     );
 }
+
+#[test]
+fn a_pushover_emergency_acknowledged_on_the_phone_acknowledges_the_incident_and_is_cancelled() {
+    use support::pushover::Pushover;
+    let pushover = Pushover::start();
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(closed_port(), &http_monitor("API", &down));
+    text.push_str(&format!(
+        "[[channel]]\nname = \"pager\"\nkind = \"pushover\"\napi = \"{}\"\nuser = \"{}\"\ntoken = \"{}\"\n\n\
+         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"pager\"] }} ]\n",
+        pushover.url(),
+        pushover.user_key(),
+        pushover.app_token()
+    ));
+    let home = Home::new(&text);
+    let _running = home.run();
+    let status = home.wait_status("API ringing", |s| s["incidents"][0]["state"] == "ringing");
+    let id = status["incidents"][0]["id"].as_i64().unwrap();
+
+    // An emergency: it repeats on the phone until acknowledged there, tagged with its incident.
+    let alert = pushover.wait_for_messages(1, LIMIT).remove(0);
+    assert_eq!(alert.priority, 2);
+    assert_eq!(alert.title.as_deref(), Some("API is down"));
+    assert_eq!(alert.retry, Some(60));
+    assert_eq!(alert.expire, Some(10800));
+    assert_eq!(alert.tags, [format!("klaxon-incident-{id}")]);
+    let receipt = alert.receipt.expect("an emergency has a receipt");
+
+    // The founder acknowledges in the Pushover app; Klaxon reads it off the receipt.
+    pushover.acknowledge(&receipt, "sams-phone");
+    let status = home.wait_status("acknowledged from Pushover", |s| {
+        s["incidents"][0]["state"] == "acknowledged"
+    });
+    assert_eq!(status["incidents"][0]["acknowledged_via"], "phone");
+    let intervals = pushover.poll_intervals(&receipt);
+    assert!(
+        intervals.iter().all(|i| *i >= Duration::from_secs(5)),
+        "polled faster than Pushover allows: {intervals:?}"
+    );
+
+    // The phone stops repeating (cancelled by tag) and hears it was acknowledged, quietly.
+    let notice = pushover.wait_for_messages(2, LIMIT).remove(1);
+    assert_eq!(notice.title.as_deref(), Some("API: acknowledged"));
+    assert_eq!(notice.priority, 0);
+    let cancelled = pushover.cancellations();
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(
+        cancelled[0].tag.as_deref(),
+        Some(format!("klaxon-incident-{id}").as_str())
+    );
+}

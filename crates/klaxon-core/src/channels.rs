@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod ntfy;
+pub mod pushover;
 pub mod webhook;
 
 use std::time::Duration;
@@ -24,6 +25,13 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 pub const MAX_ATTEMPTS: u32 = 10;
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// An acknowledgement made on the phone (ntfy's button, Pushover's emergency receipt).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneAck {
+    pub incident_id: i64,
+    pub channel: String,
+}
 
 /// What one delivery is about.
 #[derive(Debug, Clone)]
@@ -102,24 +110,32 @@ impl Message {
     }
 }
 
-/// Sends `message` to `channel`, resolving its `{secret:…}`s first.
+/// Sends `message` to `channel`, resolving its `{secret:…}`s first. With a Pushover emergency,
+/// also the receipt to watch for the phone's acknowledgement.
 pub async fn send(
     http: &reqwest::Client,
     channel: &ChannelConfig,
     message: &Message,
     attempt: u32,
     now: Timestamp,
-) -> Outcome {
-    let sent = match &channel.target {
-        ChannelTarget::Ntfy { .. } => ntfy::publish(http, channel, message).await,
-        ChannelTarget::Webhook { .. } => webhook::post(http, channel, message, now).await,
-        ChannelTarget::Slack { url } => chat::slack(http, url, message).await,
-        ChannelTarget::Discord { url } => chat::discord(http, url, message).await,
+) -> (Outcome, Option<String>) {
+    let (sent, receipt) = match &channel.target {
+        ChannelTarget::Ntfy { .. } => (ntfy::publish(http, channel, message).await, None),
+        ChannelTarget::Webhook { .. } => (webhook::post(http, channel, message, now).await, None),
+        ChannelTarget::Slack { url } => (chat::slack(http, url, message).await, None),
+        ChannelTarget::Discord { url } => (chat::discord(http, url, message).await, None),
+        ChannelTarget::Pushover { .. } => match pushover::send(http, channel, message).await {
+            Ok((answer, receipt)) => (Ok(answer), receipt),
+            Err(error) => (Err(error), None),
+        },
     };
-    match sent {
+    let outcome = match sent {
         Ok(answer) => judge(answer, attempt, now),
         Err(error) => retry(error, attempt, None, now),
-    }
+    };
+    // A receipt counts only once the message was accepted.
+    let receipt = receipt.filter(|_| outcome == Outcome::Delivered);
+    (outcome, receipt)
 }
 
 /// After a restart, for a delivery whose last attempt never recorded its outcome: whether the
@@ -135,7 +151,8 @@ pub async fn already_arrived(
         ChannelTarget::Ntfy { .. } => ntfy::has(http, channel, delivery, since).await,
         ChannelTarget::Webhook { .. }
         | ChannelTarget::Slack { .. }
-        | ChannelTarget::Discord { .. } => false,
+        | ChannelTarget::Discord { .. }
+        | ChannelTarget::Pushover { .. } => false,
     }
 }
 

@@ -116,12 +116,7 @@ pub async fn has(
         })
 }
 
-/// A tap on an alert's Acknowledge button, read from the ack topic.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhoneAck {
-    pub incident_id: i64,
-    pub channel: String,
-}
+pub use super::PhoneAck;
 
 /// The text a tap posts: `ack 7` acknowledges incident 7.
 pub fn ack_of(text: &str) -> Option<i64> {

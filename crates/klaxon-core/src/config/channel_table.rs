@@ -28,6 +28,7 @@ impl ChannelConfig {
             ChannelTarget::Webhook { .. } => ChannelKind::Webhook,
             ChannelTarget::Slack { .. } => ChannelKind::Slack,
             ChannelTarget::Discord { .. } => ChannelKind::Discord,
+            ChannelTarget::Pushover { .. } => ChannelKind::Pushover,
         }
     }
 }
@@ -52,6 +53,14 @@ pub enum ChannelTarget {
     Slack { url: String },
     /// A Discord webhook's URL (likewise).
     Discord { url: String },
+    Pushover {
+        /// Pushover's API base URL (default [`crate::channels::pushover::PUSHOVER_API`]).
+        api: String,
+        /// The user (or group) key the alerts go to.
+        user: String,
+        /// The application's API token.
+        token: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -64,6 +73,8 @@ pub(super) struct RawChannel {
     ack_topic: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
     secret: Option<Spanned<String>>,
+    user: Option<Spanned<String>>,
+    api: Option<Spanned<String>>,
 }
 
 impl RawChannel {
@@ -84,7 +95,7 @@ impl RawChannel {
             Ok(kind) => kind,
             Err(_) => {
                 let m = format!(
-                    "{:?} is not a channel kind; use ntfy, webhook, slack or discord",
+                    "{:?} is not a channel kind; use ntfy, pushover, webhook, slack or discord",
                     crate::text::bounded(self.kind.get_ref(), 40)
                 );
                 errs.push(self.kind.span(), &format!("{field}.kind"), m);
@@ -100,10 +111,11 @@ impl RawChannel {
             ChannelKind::Discord => ChannelTarget::Discord {
                 url: self.url_of("a discord", field, errs)?,
             },
-            ChannelKind::Pushover | ChannelKind::Email => {
+            ChannelKind::Pushover => self.pushover(field, errs)?,
+            ChannelKind::Email => {
                 let m = format!(
-                    "kind {kind} is not available in this version of Klaxon yet; use ntfy, webhook, \
-                     slack or discord"
+                    "kind {kind} is not available in this version of Klaxon yet; use ntfy, \
+                     pushover, webhook, slack or discord"
                 );
                 errs.push(self.kind.span(), &format!("{field}.kind"), m);
                 return None;
@@ -151,6 +163,27 @@ impl RawChannel {
         Some(ChannelTarget::Webhook {
             url: self.url_of("a webhook", field, errs)?,
             secret: self.secret.as_ref().map(|s| s.get_ref().to_string()),
+        })
+    }
+
+    fn pushover(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {
+        let api = match &self.api {
+            None => crate::channels::pushover::PUSHOVER_API.to_string(),
+            Some(a) => http_url(a, &format!("{field}.api"), errs)?,
+        };
+        let mut key = |value: &Option<Spanned<String>>, name: &str| match value {
+            Some(v) if !v.get_ref().trim().is_empty() => Some(v.get_ref().trim().to_string()),
+            _ => {
+                let m = format!("a pushover channel needs a {name}");
+                errs.push(self.name.span(), &format!("{field}.{name}"), m);
+                None
+            }
+        };
+        let (user, token) = (key(&self.user, "user"), key(&self.token, "token"));
+        Some(ChannelTarget::Pushover {
+            api,
+            user: user?,
+            token: token?,
         })
     }
 

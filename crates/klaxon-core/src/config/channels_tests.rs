@@ -111,7 +111,8 @@ repeat_every = "5s"
     for expected in [
         ":5:9: channel[1].topic: \"not a topic!\" is not an ntfy topic",
         ":8:8: channel[2].name: a channel named \"phone\" is already defined",
-        "channel[3].kind: kind pushover is not available in this version of Klaxon yet",
+        "channel[3].user: a pushover channel needs a user",
+        "channel[3].token: a pushover channel needs a token",
         "channel[4].url: a slack channel needs a url",
         "channel[5].url: \"ftp://example.com/\" is not an http(s) URL",
         "escalation.steps[2].notify: no [[channel]] is named \"nobody\"",

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::channels::{self, ATTEMPT_TIMEOUT, Message};
+use crate::channels::{self, ATTEMPT_TIMEOUT, Message, PhoneAck};
 use crate::config::ChannelConfig;
 use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState};
 use crate::domain::status::IncidentView;
@@ -58,6 +58,7 @@ impl Dispatcher {
         channels: Vec<ChannelConfig>,
         clock: SharedClock,
         reports: mpsc::Sender<Report>,
+        acks: mpsc::Sender<PhoneAck>,
     ) -> Dispatcher {
         let (orders, rx) = mpsc::unbounded_channel();
         let http = reqwest::Client::builder()
@@ -71,8 +72,10 @@ impl Dispatcher {
             http,
             clock,
             reports,
+            acks,
             handed: HashSet::new(),
             flights: JoinSet::new(),
+            by_incident: HashMap::new(),
         };
         Dispatcher {
             orders,
@@ -101,10 +104,15 @@ struct Post {
     http: reqwest::Client,
     clock: SharedClock,
     reports: mpsc::Sender<Report>,
+    /// Where a Pushover receipt's acknowledgement goes.
+    acks: mpsc::Sender<PhoneAck>,
     /// (incident, channel, step) handed over in this run: sent once even with no database.
     handed: HashSet<(i64, String, String)>,
     /// Deliveries in flight; aborted with the dispatcher.
     flights: JoinSet<()>,
+    /// Each incident's flights, so an acknowledgement can stop what is still being tried for
+    /// it (retries of its alerts, a Pushover receipt still polled).
+    by_incident: HashMap<i64, Vec<tokio::task::AbortHandle>>,
 }
 
 impl Post {
@@ -132,6 +140,9 @@ impl Post {
             Order::Deliver { channel, message } => self.deliver(channel, message).await,
             Order::Announce { message } => {
                 let id = message.incident.id;
+                for flight in self.by_incident.remove(&id).unwrap_or_default() {
+                    flight.abort();
+                }
                 let told = self.read(move |s| s.deliveries_for(id)).await;
                 let channels: HashSet<String> = told
                     .unwrap_or_default()
@@ -256,13 +267,19 @@ impl Post {
 
     /// One delivery's attempts, in a task of its own, until delivered or given up.
     fn fly(&mut self, channel: ChannelConfig, message: Message, row: Option<i64>, done: u32) {
-        let (http, clock, reports, db) = (
+        let (http, clock, reports, db, acks) = (
             self.http.clone(),
             self.clock.clone(),
             self.reports.clone(),
             self.db.clone(),
+            self.acks.clone(),
         );
-        self.flights.spawn(async move {
+        let incident_id = message.incident.id;
+        let announcement = matches!(
+            message.event,
+            DeliveryEvent::Acknowledged | DeliveryEvent::Resolved
+        );
+        let flight = self.flights.spawn(async move {
             let mut attempt = done;
             loop {
                 if let Some(id) = row {
@@ -273,7 +290,8 @@ impl Post {
                             .await;
                 }
                 let now = clock.now();
-                let outcome = channels::send(&http, &channel, &message, attempt, now).await;
+                let (outcome, receipt) =
+                    channels::send(&http, &channel, &message, attempt, now).await;
                 if let Some(id) = row {
                     let (db, outcome, now) = (db.clone(), outcome.clone(), clock.now());
                     let _ = tokio::task::spawn_blocking(move || {
@@ -290,6 +308,11 @@ impl Post {
                     recalled: false,
                 };
                 let _ = reports.send(report).await;
+                if let Some(receipt) = receipt {
+                    let id = message.incident.id;
+                    channels::pushover::watch(http, channel, receipt, id, acks).await;
+                    return;
+                }
                 let Outcome::Failed {
                     retry_at: Some(at), ..
                 } = outcome
@@ -302,6 +325,12 @@ impl Post {
                 tokio::time::sleep(wait).await;
             }
         });
+        // An announcement is not stopped by the next one; alerts and receipts are.
+        if !announcement {
+            let flights = self.by_incident.entry(incident_id).or_default();
+            flights.retain(|f| !f.is_finished());
+            flights.push(flight);
+        }
     }
 
     async fn read<T: Send + 'static>(

@@ -305,7 +305,8 @@ impl<T> Client<T> {
             .build()
             .map_err(|e| Error::Refused(e.to_string()))?;
         let now = Timestamp::now();
-        let outcome = match channels::send(&http, &channel, &Message::test(now), 0, now).await {
+        let (sent, _) = channels::send(&http, &channel, &Message::test(now), 0, now).await;
+        let outcome = match sent {
             // A test is one attempt: its answer is the answer.
             Outcome::Failed { error, .. } => Outcome::Failed {
                 error,

@@ -43,7 +43,13 @@ impl Outreach {
         let (reports_tx, reports) = mpsc::channel(256);
         let (acks_tx, acks) = mpsc::channel(64);
         let started = clock.now();
-        let dispatcher = Dispatcher::start(db.clone(), channels.to_vec(), clock, reports_tx);
+        let dispatcher = Dispatcher::start(
+            db.clone(),
+            channels.to_vec(),
+            clock,
+            reports_tx,
+            acks_tx.clone(),
+        );
         let mut outreach = Outreach {
             dispatcher,
             reports,
