@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # tests, Xvfb, WebKitWebDriver, xdotool and ImageMagick for the window's end-to-end test (tauri-driver comes
 # from cargo install).
 # Bench: taskset (util-linux) pins CPUs.
-APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 util-linux \
+APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 python3-aiosmtpd util-linux \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip

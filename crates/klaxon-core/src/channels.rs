@@ -5,6 +5,7 @@
 //! reading of an HTTP answer into "delivered", "try again at …" or "give up".
 
 pub mod chat;
+pub mod email;
 pub mod ntfy;
 pub mod pushover;
 pub mod webhook;
@@ -128,6 +129,17 @@ pub async fn send(
             Ok((answer, receipt)) => (Ok(answer), receipt),
             Err(error) => (Err(error), None),
         },
+        ChannelTarget::Email { .. } => {
+            let outcome = match email::send(channel, message).await {
+                email::Sent::Accepted => Outcome::Delivered,
+                email::Sent::Refused(error) => Outcome::Failed {
+                    error,
+                    retry_at: None,
+                },
+                email::Sent::Failed(error) => retry(error, attempt, None, now),
+            };
+            return (outcome, None);
+        }
     };
     let outcome = match sent {
         Ok(answer) => judge(answer, attempt, now),
@@ -152,7 +164,8 @@ pub async fn already_arrived(
         ChannelTarget::Webhook { .. }
         | ChannelTarget::Slack { .. }
         | ChannelTarget::Discord { .. }
-        | ChannelTarget::Pushover { .. } => false,
+        | ChannelTarget::Pushover { .. }
+        | ChannelTarget::Email { .. } => false,
     }
 }
 

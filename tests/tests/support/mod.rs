@@ -307,5 +307,6 @@ pub mod pulse;
 pub mod pushover;
 pub mod siren;
 pub mod slack;
+pub mod smtp;
 pub mod tray;
 pub mod webhook;

@@ -29,6 +29,7 @@ impl ChannelConfig {
             ChannelTarget::Slack { .. } => ChannelKind::Slack,
             ChannelTarget::Discord { .. } => ChannelKind::Discord,
             ChannelTarget::Pushover { .. } => ChannelKind::Pushover,
+            ChannelTarget::Email { .. } => ChannelKind::Email,
         }
     }
 }
@@ -61,6 +62,17 @@ pub enum ChannelTarget {
         /// The application's API token.
         token: String,
     },
+    Email {
+        host: String,
+        port: u16,
+        /// STARTTLS (the default); off only for a relay on this machine.
+        starttls: bool,
+        username: Option<String>,
+        /// May be a `{secret:NAME}`.
+        password: Option<String>,
+        from: String,
+        to: Vec<String>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -75,6 +87,14 @@ pub(super) struct RawChannel {
     secret: Option<Spanned<String>>,
     user: Option<Spanned<String>>,
     api: Option<Spanned<String>>,
+    host: Option<Spanned<String>>,
+    port: Option<Spanned<i64>>,
+    starttls: Option<bool>,
+    username: Option<String>,
+    password: Option<String>,
+    from: Option<Spanned<String>>,
+    #[serde(default)]
+    to: Vec<Spanned<String>>,
 }
 
 impl RawChannel {
@@ -95,7 +115,7 @@ impl RawChannel {
             Ok(kind) => kind,
             Err(_) => {
                 let m = format!(
-                    "{:?} is not a channel kind; use ntfy, pushover, webhook, slack or discord",
+                    "{:?} is not a channel kind; use ntfy, pushover, webhook, slack, discord or email",
                     crate::text::bounded(self.kind.get_ref(), 40)
                 );
                 errs.push(self.kind.span(), &format!("{field}.kind"), m);
@@ -112,14 +132,7 @@ impl RawChannel {
                 url: self.url_of("a discord", field, errs)?,
             },
             ChannelKind::Pushover => self.pushover(field, errs)?,
-            ChannelKind::Email => {
-                let m = format!(
-                    "kind {kind} is not available in this version of Klaxon yet; use ntfy, \
-                     pushover, webhook, slack or discord"
-                );
-                errs.push(self.kind.span(), &format!("{field}.kind"), m);
-                return None;
-            }
+            ChannelKind::Email => self.email(field, errs)?,
         };
         Some(ChannelConfig { name, target })
     }
@@ -184,6 +197,48 @@ impl RawChannel {
             api,
             user: user?,
             token: token?,
+        })
+    }
+
+    fn email(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {
+        let mut missing = |what: &str| {
+            let m = format!("an email channel needs {what}");
+            let key = what.split_whitespace().last().unwrap_or(what);
+            errs.push(self.name.span(), &format!("{field}.{key}"), m);
+        };
+        let host = self.host.as_ref().map(|h| h.get_ref().trim().to_string());
+        let from = self.from.as_ref().map(|f| f.get_ref().trim().to_string());
+        if host.as_deref().is_none_or(str::is_empty) {
+            missing("a host");
+        }
+        if from.as_deref().is_none_or(str::is_empty) {
+            missing("a from");
+        }
+        if self.to.is_empty() {
+            missing("at least one address in to");
+        }
+        let port = match &self.port {
+            None => Some(587),
+            Some(p) => errs.count(
+                &Some(p.clone()),
+                &format!("{field}.port"),
+                1..=65535,
+                "from 1 to 65535",
+            ),
+        };
+        Some(ChannelTarget::Email {
+            host: host.filter(|h| !h.is_empty())?,
+            port: port?,
+            starttls: self.starttls.unwrap_or(true),
+            username: self.username.clone(),
+            password: self.password.clone(),
+            from: from.filter(|f| !f.is_empty())?,
+            to: (!self.to.is_empty()).then(|| {
+                self.to
+                    .iter()
+                    .map(|t| t.get_ref().trim().to_string())
+                    .collect()
+            })?,
         })
     }
 

@@ -140,6 +140,36 @@ fn an_ack_topic_equal_to_the_topic_is_refused() {
 }
 
 #[test]
+fn an_email_channel_needs_a_host_a_sender_and_someone_to_tell() {
+    let config = parse(
+        "[[channel]]\nname = \"mail\"\nkind = \"email\"\nhost = \"smtp.example.com\"\n\
+         from = \"Klaxon <klaxon@example.com>\"\nto = [\"sam@example.com\"]\n\
+         username = \"klaxon\"\npassword = \"{secret:smtp}\"\n",
+    )
+    .unwrap();
+    let ChannelTarget::Email {
+        port,
+        starttls,
+        password,
+        ..
+    } = &config.channels[0].target
+    else {
+        panic!("an email channel")
+    };
+    assert_eq!((*port, *starttls), (587, true));
+    assert_eq!(password.as_deref(), Some("{secret:smtp}"));
+    let m = refusal("[[channel]]\nname = \"mail\"\nkind = \"email\"\nport = 70000\n");
+    for expected in [
+        "channel[1].host: an email channel needs a host",
+        "channel[1].from: an email channel needs a from",
+        "channel[1].to: an email channel needs at least one address in to",
+        "channel[1].port: 70000 is out of range; give from 1 to 65535",
+    ] {
+        assert!(m.contains(expected), "missing {expected:?} in\n{m}");
+    }
+}
+
+#[test]
 fn a_heartbeat_is_read_and_its_mistakes_located() {
     let config = parse("[heartbeat]\nurl = \"https://hc-ping.com/{secret:hc}\"\n").unwrap();
     let heartbeat = config.heartbeat.unwrap();
