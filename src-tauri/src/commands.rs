@@ -4,9 +4,10 @@
 
 use klaxon_core::aftermath::look_back::{DayBar, IncidentDetail};
 use klaxon_core::config::form::{AlarmForm, CheckOutcome, FieldProblem, MonitorForm, Settings};
+use klaxon_core::domain::delivery::Outcome;
 use klaxon_core::domain::states::AckVia;
 use klaxon_core::domain::status::{IncidentView, Status};
-use klaxon_core::protocol::Answer;
+use klaxon_core::protocol::{Answer, ChannelSummary};
 use klaxon_core::secrets;
 use tauri::{AppHandle, Runtime, State};
 
@@ -67,6 +68,23 @@ pub async fn history(state: State<'_, AppState>) -> Result<Vec<IncidentView>> {
 #[tauri::command]
 pub async fn incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail> {
     Ok(state.client().incident(id).await?)
+}
+
+/// Each channel with how its newest delivery went.
+#[tauri::command]
+pub async fn channels(state: State<'_, AppState>) -> Result<Vec<ChannelSummary>> {
+    Ok(state.client().channels().await?)
+}
+
+/// Sends a test message to a channel; a refusal comes back as the service's words.
+#[tauri::command]
+pub async fn test_channel(state: State<'_, AppState>, name: String) -> Result<String> {
+    match state.client().test_channel(&name).await? {
+        Outcome::Delivered => {
+            Ok("The test message was delivered. Check that it reached you.".into())
+        }
+        Outcome::Failed { error, .. } => Err(Error::Refused(error)),
+    }
 }
 
 #[tauri::command]

@@ -63,6 +63,8 @@ pub fn build<R: Runtime>(
             commands::history,
             commands::incident,
             commands::settings,
+            commands::channels,
+            commands::test_channel,
             commands::validate_monitor,
             commands::check_monitor,
             commands::save_monitor,

@@ -24,16 +24,15 @@ pub async fn list(paths: &Paths) -> Result<ExitCode> {
         )?;
     }
     for c in channels {
-        let last = match &c.last {
-            None => "never used".to_string(),
-            Some(d) => {
-                let when = d.delivered_at.unwrap_or(d.next_attempt_at);
-                match (d.state, &d.last_error) {
-                    (DeliveryState::Delivered, _) => format!("delivered {when} ({})", d.step),
-                    (state, Some(error)) => format!("{state} ({}): {error}", d.step),
-                    (state, None) => format!("{state} ({})", d.step),
-                }
+        let step = c.last_step.clone().unwrap_or_default();
+        let last = match (c.last_state, &c.last_error, c.last_at) {
+            (None, ..) => "never used".to_string(),
+            (Some(DeliveryState::Delivered), _, when) => {
+                let when = when.map(|w| w.to_string()).unwrap_or_default();
+                format!("delivered {when} ({step})")
             }
+            (Some(state), Some(error), _) => format!("{state} ({step}): {error}"),
+            (Some(state), None, _) => format!("{state} ({step})"),
         };
         outln!("{}  {}  {}", printable(&c.name), c.kind, printable(&last))?;
     }

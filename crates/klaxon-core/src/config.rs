@@ -21,7 +21,7 @@ mod raw;
 mod unknown_keys;
 
 pub use alarm_table::{AlarmConfig, SoundChoice};
-pub use channel_table::{ChannelConfig, ChannelTarget, NTFY_SH};
+pub use channel_table::{ChannelConfig, ChannelTarget, NTFY_SH, PUSHOVER_API};
 pub use escalation_table::{Escalation, Recipient, Step};
 pub use heartbeat_table::HeartbeatConfig;
 pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig};

@@ -3,6 +3,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AlarmForm,
+  ChannelSummary,
   CheckOutcome,
   DayBar,
   Draft,
@@ -73,3 +74,7 @@ export const drafts = (id: number) => invoke<SavedDraft[]>("drafts", { id });
 export const copyText = (text: string) => invoke<string>("copy_text", { text });
 /** Opens the mail app with a new message (mailto:) holding this subject and body. */
 export const openMail = (subject: string, body: string) => invoke<string>("open_mail", { subject, body });
+
+// Channels
+export const channels = () => invoke<ChannelSummary[]>("channels");
+export const testChannel = (name: string) => invoke<string>("test_channel", { name });

@@ -30,3 +30,8 @@ export type { UnwatchedCause } from "./types/UnwatchedCause";
 export type { MonitorKind } from "./types/MonitorKind";
 export type { DraftKind } from "./types/DraftKind";
 export type { DraftTone } from "./types/DraftTone";
+export type { ChannelKind } from "./types/ChannelKind";
+export type { ChannelSummary } from "./types/ChannelSummary";
+export type { DeliveryState } from "./types/DeliveryState";
+export type { Coverage } from "./types/Coverage";
+export type { Gap } from "./types/Gap";

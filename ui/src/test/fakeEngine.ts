@@ -95,6 +95,8 @@ export class FakeEngine {
     drafts: (a) => this.kept.filter((d) => d.incident_id === a.id),
     copy_text: () => "Copied",
     open_mail: () => "Opened in your mail app",
+    channels: () => [],
+    test_channel: () => "The test message was delivered. Check that it reached you.",
   };
 
   constructor(handlers: Record<string, Handler> = {}) {

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import SettingsView from "./SettingsView.svelte";
-import { FakeEngine, settings } from "../test/fakeEngine";
+import { FakeEngine, fail, settings } from "../test/fakeEngine";
 import type { MonitorForm } from "../lib/types";
 
 afterEach(async () => {
@@ -219,5 +219,24 @@ describe("the other settings", () => {
     expect((await screen.findByTestId("log-path")).textContent).toBe(
       "Klaxon's log: /home/me/.local/share/klaxon/klaxon.log (or run klaxon logs)",
     );
+  });
+});
+
+describe("channels", () => {
+  it("lists each channel with its newest delivery and shows a test's real answer", async () => {
+    const engine = new FakeEngine({
+      channels: () => [
+        { name: "phone", kind: "ntfy", last_state: "failed", last_error: "HTTP 401 — check the token", last_at: null, last_step: "test" },
+      ],
+      test_channel: () => fail("HTTP 401 (unauthorized) — check the token"),
+    });
+    render(SettingsView);
+    const row = await screen.findByTestId("channel");
+    expect(row.textContent).toContain("phone");
+    expect(row.textContent).toContain("ntfy");
+    expect(row.textContent).toContain("failed: HTTP 401 — check the token");
+    await fireEvent.click(screen.getByTestId("test-channel"));
+    await waitFor(() => expect(screen.getByTestId("channel-result").textContent).toContain("check the token"));
+    expect(engine.called("test_channel")[0].args).toEqual({ name: "phone" });
   });
 });

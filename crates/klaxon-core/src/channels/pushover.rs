@@ -14,8 +14,6 @@ use super::{Answer, Message, PhoneAck, answer_of, revealed, unanswered};
 use crate::config::{ChannelConfig, ChannelTarget};
 use crate::domain::states::DeliveryEvent;
 
-/// Pushover's API, the default `api`.
-pub const PUSHOVER_API: &str = "https://api.pushover.net";
 /// How often the phone repeats an unacknowledged emergency, and for how long (Pushover's
 /// bounds: `retry` at least 30 s, `expire` at most 3 h).
 const RETRY: Duration = Duration::from_secs(60);

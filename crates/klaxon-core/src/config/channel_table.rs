@@ -13,6 +13,8 @@ use crate::secrets;
 
 /// ntfy's public server, the default for `kind = "ntfy"`.
 pub const NTFY_SH: &str = "https://ntfy.sh";
+/// Pushover's API, the default `api` for `kind = "pushover"`.
+pub const PUSHOVER_API: &str = "https://api.pushover.net";
 
 /// A channel as the config describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +57,7 @@ pub enum ChannelTarget {
     /// A Discord webhook's URL (likewise).
     Discord { url: String },
     Pushover {
-        /// Pushover's API base URL (default [`crate::channels::pushover::PUSHOVER_API`]).
+        /// Pushover's API base URL (default [`PUSHOVER_API`]).
         api: String,
         /// The user (or group) key the alerts go to.
         user: String,
@@ -181,7 +183,7 @@ impl RawChannel {
 
     fn pushover(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {
         let api = match &self.api {
-            None => crate::channels::pushover::PUSHOVER_API.to_string(),
+            None => PUSHOVER_API.to_string(),
             Some(a) => http_url(a, &format!("{field}.api"), errs)?,
         };
         let mut key = |value: &Option<Spanned<String>>, name: &str| match value {

@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::domain::delivery::Outcome;
 use crate::domain::notes::{IncidentNotes, SavedDraft};
 use crate::domain::states::AckVia;
-use crate::domain::states::{ChannelKind, DeliveryEvent};
+use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState};
 use crate::domain::status::{IncidentView, Status};
 use crate::error::{Error, Result};
 use crate::paths::{DataFiles, Paths};
@@ -51,13 +51,32 @@ impl Transport for Socket {
     }
 }
 
-/// One channel as `klaxon channel list` shows it.
-#[derive(Debug, Clone, PartialEq)]
+/// One channel as `klaxon channel list` and Settings show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
 pub struct ChannelSummary {
     pub name: String,
     pub kind: ChannelKind,
-    /// Its newest delivery, if it has had one.
-    pub last: Option<Delivery>,
+    /// How its newest delivery (a test included) stands; `null` when it was never used.
+    pub last_state: Option<DeliveryState>,
+    pub last_error: Option<String>,
+    #[ts(type = "string | null")]
+    pub last_at: Option<Timestamp>,
+    /// Which step or test it was ("step 2", "test …").
+    pub last_step: Option<String>,
+}
+
+impl ChannelSummary {
+    fn of(name: String, kind: ChannelKind, last: Option<&Delivery>) -> ChannelSummary {
+        ChannelSummary {
+            name,
+            kind,
+            last_state: last.map(|d| d.state),
+            last_error: last.and_then(|d| d.last_error.clone()),
+            last_at: last.map(|d| d.delivered_at.unwrap_or(d.next_attempt_at)),
+            last_step: last.map(|d| d.step.clone()),
+        }
+    }
 }
 
 /// What an action (acknowledge, snooze, pause…) answers: the engine's sentence, and the
@@ -284,10 +303,9 @@ impl<T> Client<T> {
         Ok(config
             .channels
             .into_iter()
-            .map(|c| ChannelSummary {
-                kind: c.kind(),
-                last: last.iter().find(|d| d.channel == c.name).cloned(),
-                name: c.name,
+            .map(|c| {
+                let newest = last.iter().find(|d| d.channel == c.name);
+                ChannelSummary::of(c.name.clone(), c.kind(), newest)
             })
             .collect())
     }

@@ -47,7 +47,8 @@ fn an_incident_opened_while_the_database_is_locked_is_written_once_it_is_free() 
     let acked = book.acknowledge(&mut writer, None, AckVia::Cli, at(9));
     assert_eq!(acked[0].state, IncidentState::Acknowledged);
 
-    wait_for(&health, |h| h.problem.is_some());
+    // Both changes wait: the second may reach the writer just after it reported the first.
+    wait_for(&health, |h| h.problem.is_some() && h.waiting >= 2);
     let shown = health.borrow().summary().unwrap();
     assert!(
         shown.starts_with("history is not being saved: the database is locked by another program"),
