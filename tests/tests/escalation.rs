@@ -418,3 +418,46 @@ fn an_email_reaches_a_real_smtp_server_on_loopback() {
     home.cmd().arg("ack").assert().success();
     smtp.wait_for_mail("[Klaxon] API: acknowledged", LIMIT);
 }
+
+#[test]
+fn a_pushover_acknowledgement_made_while_klaxon_was_down_still_counts() {
+    use support::pushover::Pushover;
+    let pushover = Pushover::start();
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(closed_port(), &http_monitor("API", &down));
+    text.push_str(&format!(
+        "[[channel]]\nname = \"pager\"\nkind = \"pushover\"\napi = \"{}\"\nuser = \"{}\"\ntoken = \"{}\"\n\n\
+         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"pager\"] }} ]\n",
+        pushover.url(),
+        pushover.user_key(),
+        pushover.app_token()
+    ));
+    let home = Home::new(&text);
+    let first = home.run();
+    let receipt = pushover
+        .wait_for_messages(1, LIMIT)
+        .remove(0)
+        .receipt
+        .unwrap();
+    // Once the delivery is written down as delivered (its receipt with it), kill.
+    wait_for(LIMIT, || {
+        let out = home.cmd().args(["channel", "list"]).output().ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .contains("pager  pushover  delivered")
+            .then_some(())
+    });
+    first.kill9();
+
+    // Acknowledged on the phone while no Klaxon runs; the next one reads it off the receipt.
+    pushover.acknowledge(&receipt, "sams-phone");
+    let _second = home.run();
+    let status = home.wait_status("acknowledged from Pushover after the restart", |s| {
+        s["incidents"][0]["state"] == "acknowledged"
+    });
+    assert_eq!(status["incidents"][0]["acknowledged_via"], "phone");
+    assert_eq!(
+        pushover.messages().len(),
+        2,
+        "the alert again, or no notice"
+    );
+}

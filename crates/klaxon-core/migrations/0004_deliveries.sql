@@ -15,6 +15,9 @@ CREATE TABLE deliveries (
     last_error      TEXT,
     created_at      INTEGER NOT NULL,
     delivered_at    INTEGER,
+    -- A Pushover emergency's receipt, watched for the phone's acknowledgement (again after a
+    -- restart, while its incident rings).
+    receipt         TEXT,
     UNIQUE (incident_id, channel, step)
 );
 CREATE INDEX deliveries_pending ON deliveries (next_attempt_at) WHERE state = 'pending';

@@ -17,7 +17,7 @@ use crate::domain::states::DeliveryEvent;
 /// How often the phone repeats an unacknowledged emergency, and for how long (Pushover's
 /// bounds: `retry` at least 30 s, `expire` at most 3 h).
 const RETRY: Duration = Duration::from_secs(60);
-const EXPIRE: Duration = Duration::from_secs(3 * 3600);
+pub const EXPIRE: Duration = Duration::from_secs(3 * 3600);
 /// Pushover asks not to poll a receipt more often than every 5 s.
 const POLL_EVERY: Duration = Duration::from_secs(10);
 

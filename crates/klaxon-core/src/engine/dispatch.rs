@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::channels::{self, ATTEMPT_TIMEOUT, Message, PhoneAck};
 use crate::config::ChannelConfig;
-use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState};
+use crate::domain::states::{ChannelKind, DeliveryEvent, DeliveryState, IncidentState};
 use crate::domain::status::IncidentView;
 use crate::engine::clock::SharedClock;
 use crate::store::{Outcome, Store};
@@ -187,6 +187,7 @@ impl Post {
     /// After a restart: what was written down but not delivered goes out now — unless its
     /// last attempt was cut off by the kill and the service turns out to have it already.
     async fn take_up_what_was_left(&mut self) {
+        self.watch_receipts_again().await;
         let left = self
             .read(|s| s.pending_deliveries())
             .await
@@ -215,6 +216,37 @@ impl Post {
                 continue;
             }
             self.fly(config, message, Some(delivery.id), delivery.attempts);
+        }
+    }
+
+    /// Pushover emergencies still running on the phone for incidents that still ring: their
+    /// receipts are watched again, so an acknowledgement made there while Klaxon was stopped
+    /// still counts.
+    async fn watch_receipts_again(&mut self) {
+        let expire = jiff::SignedDuration::try_from(channels::pushover::EXPIRE).unwrap_or_default();
+        let since = self
+            .clock
+            .now()
+            .checked_sub(expire)
+            .unwrap_or(self.clock.now());
+        let receipts = self
+            .read(move |s| s.receipts_since(since))
+            .await
+            .unwrap_or_default();
+        for (delivery, receipt) in receipts {
+            let Some(channel) = self.channels.get(&delivery.channel).cloned() else {
+                continue;
+            };
+            let id = delivery.incident_id;
+            let incident = self.read(move |s| s.incident(id)).await.flatten();
+            if incident.is_none_or(|i| i.state != IncidentState::Ringing) {
+                continue;
+            }
+            let (http, acks) = (self.http.clone(), self.acks.clone());
+            let watcher = self
+                .flights
+                .spawn(channels::pushover::watch(http, channel, receipt, id, acks));
+            self.by_incident.entry(id).or_default().push(watcher);
         }
     }
 
@@ -294,8 +326,14 @@ impl Post {
                     channels::send(&http, &channel, &message, attempt, now).await;
                 if let Some(id) = row {
                     let (db, outcome, now) = (db.clone(), outcome.clone(), clock.now());
+                    let kept = receipt.clone();
+                    // The receipt first: a delivery shown as delivered has it kept.
                     let _ = tokio::task::spawn_blocking(move || {
-                        Store::open(&db)?.record_attempt(id, &outcome, now)
+                        let mut store = Store::open(&db)?;
+                        if let Some(receipt) = kept {
+                            store.set_receipt(id, &receipt)?;
+                        }
+                        store.record_attempt(id, &outcome, now)
                     })
                     .await;
                 }

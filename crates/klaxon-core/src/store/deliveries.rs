@@ -95,6 +95,31 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps a delivered emergency's receipt, to be watched again after a restart.
+    pub fn set_receipt(&mut self, id: i64, receipt: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE deliveries SET receipt = ?2 WHERE id = ?1",
+                params![id, receipt],
+            )
+            .map_err(|e| db(&self.path, e))?;
+        Ok(())
+    }
+
+    /// Receipts of deliveries made since `since`, with their deliveries, oldest first.
+    pub fn receipts_since(&self, since: Timestamp) -> Result<Vec<(Delivery, String)>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, receipt FROM deliveries
+             WHERE receipt IS NOT NULL AND delivered_at >= ?1 ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| db(&self.path, e))?;
+        let rows = stmt
+            .query_map([ms(since)], |r| Ok((delivery_from_row(r)?, r.get(12)?)))
+            .map_err(|e| db(&self.path, e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| db(&self.path, e))
+    }
+
     /// Deliveries still to be attempted, soonest first.
     pub fn pending_deliveries(&self) -> Result<Vec<Delivery>> {
         self.deliveries_where("state = 'pending' ORDER BY next_attempt_at, id", params![])
@@ -227,6 +252,20 @@ mod tests {
         assert_eq!(last[0].state, DeliveryState::Failed);
         assert_eq!(last[0].last_error.as_deref(), Some("HTTP 404"));
         assert_eq!(store.channel_cursor("phone").unwrap(), None);
+        let d = store
+            .enqueue_delivery(2, "pager", "step 1", DeliveryEvent::Opened, at(0))
+            .unwrap();
+        store
+            .record_attempt(d.id, &Outcome::Delivered, at(1))
+            .unwrap();
+        store.set_receipt(d.id, "r123").unwrap();
+        let watched = store.receipts_since(at(0)).unwrap();
+        assert_eq!(watched.len(), 1);
+        assert_eq!(
+            (watched[0].0.incident_id, watched[0].1.as_str()),
+            (2, "r123")
+        );
+        assert!(store.receipts_since(at(5)).unwrap().is_empty());
         store.set_channel_cursor("phone", "abc123").unwrap();
         store.set_channel_cursor("phone", "def456").unwrap();
         assert_eq!(
