@@ -74,7 +74,10 @@ fn an_outage_reaches_the_phone_on_its_step_and_a_tap_there_acknowledges_it() {
     assert_eq!(button.label, "Acknowledge");
     assert_eq!(button.action, "http");
     assert_eq!(button.url, ntfy.topic_url("sam-ack"));
-    assert_eq!(button.body, format!("ack {id}"));
+    // `ack <id> <code>`: the code is the incident's own, which a stranger cannot make.
+    let words: Vec<&str> = button.body.split(' ').collect();
+    assert_eq!(words[..2], ["ack", id.to_string().as_str()]);
+    assert_eq!(words.get(2).map(|c| c.len()), Some(16), "{}", button.body);
     // Not before its step: two seconds after the incident opened, at the earliest.
     let opened = status["incidents"][0]["opened_at"].as_str().unwrap();
     let opened: i64 = opened_unix(opened);
@@ -86,8 +89,20 @@ fn an_outage_reaches_the_phone_on_its_step_and_a_tap_there_acknowledges_it() {
     // The team's step is an hour away: nothing there yet.
     assert_eq!(alerts(&ntfy, "team-alerts"), 0);
 
-    // The tap: exactly the request the button describes.
+    // Someone who guessed the ack topic cannot silence it: without the code, nothing happens.
     ntfy.wait_for_subscribers("sam-ack", 1, LIMIT);
+    let forged = format!("ack {id}");
+    let sent = support::ntfy::http::send("POST", &ntfy.topic_url("sam-ack"), &[], &forged);
+    assert_eq!(sent.status, 200);
+    wait_for(LIMIT, || {
+        running
+            .log()
+            .contains("a tap without its incident's code was ignored")
+            .then_some(())
+    });
+    assert_eq!(home.status()["incidents"][0]["state"], "ringing");
+
+    // The tap: exactly the request the button describes.
     assert_eq!(tap(button), 200);
     let status = home.wait_status("acknowledged from the phone", |s| {
         s["incidents"][0]["state"] == "acknowledged"

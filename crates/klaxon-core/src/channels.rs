@@ -43,6 +43,8 @@ pub struct Message {
     /// Its row in the outbox, when written down: services that keep messages are asked for
     /// it after a restart, and webhooks carry it so a receiver can drop a repeat.
     pub delivery: Option<i64>,
+    /// The code an Acknowledge button carries ([`ntfy::ack_code`]), filled in when sent.
+    pub ack_code: Option<String>,
 }
 
 impl Message {
@@ -68,6 +70,7 @@ impl Message {
             },
             step: "test".into(),
             delivery: None,
+            ack_code: None,
         }
     }
 

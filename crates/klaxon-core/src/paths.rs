@@ -89,6 +89,11 @@ impl<'a> DataFiles<'a> {
         self.dir.join("volume-before-alarm.json")
     }
 
+    /// The secret that signs the phone's Acknowledge buttons (made on first use, 0600).
+    pub fn ack_key(&self) -> PathBuf {
+        self.dir.join("ack-key")
+    }
+
     /// The tray app's rotating log (older ones beside it as `klaxon.log.N`).
     pub fn log(&self) -> PathBuf {
         self.dir.join("klaxon.log")

@@ -49,7 +49,11 @@ pub async fn publish(
             "label": "Acknowledge",
             "url": format!("{server}/{ack_topic}"),
             "method": "POST",
-            "body": format!("ack {}", message.incident.id),
+            "body": format!(
+                "ack {} {}",
+                message.incident.id,
+                message.ack_code.as_deref().unwrap_or("")
+            ),
             "clear": true,
         }]);
     }
@@ -118,11 +122,26 @@ pub async fn has(
 
 pub use super::PhoneAck;
 
-/// The text a tap posts: `ack 7` acknowledges incident 7.
-pub fn ack_of(text: &str) -> Option<i64> {
+/// The code that proves a tap came from Klaxon's own button for incident `id`: the start of
+/// an HMAC-SHA256 under this installation's ack key. Someone who guesses the ack topic cannot
+/// make one, so cannot silence an alarm by posting `ack 7`.
+pub fn ack_code(key: &[u8], id: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(format!("klaxon ack {id}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..8])
+}
+
+/// The text a tap posts: `ack 7 <code>` acknowledges incident 7 when the code is its own.
+pub fn ack_of(text: &str, key: &[u8]) -> Option<i64> {
     let mut words = text.split_whitespace();
-    match (words.next(), words.next(), words.next()) {
-        (Some("ack"), Some(id), None) => id.parse().ok(),
+    match (words.next(), words.next(), words.next(), words.next()) {
+        (Some("ack"), Some(id), Some(code), None) => {
+            let id = id.parse().ok()?;
+            (code == ack_code(key, id)).then_some(id)
+        }
         _ => None,
     }
 }
@@ -132,12 +151,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_an_ack_with_a_number_acknowledges() {
-        assert_eq!(ack_of("ack 7"), Some(7));
-        assert_eq!(ack_of("  ack   12 "), Some(12));
-        assert_eq!(ack_of("ack"), None);
-        assert_eq!(ack_of("ack 7 please"), None);
-        assert_eq!(ack_of("ack seven"), None);
-        assert_eq!(ack_of("triggered"), None);
+    fn only_an_ack_with_its_own_code_acknowledges() {
+        let key = b"an installation's key";
+        let code = ack_code(key, 7);
+        assert_eq!(code.len(), 16);
+        assert_eq!(ack_of(&format!("ack 7 {code}"), key), Some(7));
+        assert_eq!(ack_of(&format!("  ack   7  {code} "), key), Some(7));
+        // Another incident's code, another key's, none at all: nothing.
+        assert_eq!(ack_of(&format!("ack 8 {code}"), key), None);
+        assert_eq!(
+            ack_of(&format!("ack 7 {}", ack_code(b"other", 7)), key),
+            None
+        );
+        assert_eq!(ack_of("ack 7", key), None);
+        assert_eq!(ack_of("ack seven x", key), None);
+        assert_eq!(ack_of("triggered", key), None);
     }
 }

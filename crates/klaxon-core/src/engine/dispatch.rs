@@ -59,6 +59,7 @@ impl Dispatcher {
         clock: SharedClock,
         reports: mpsc::Sender<Report>,
         acks: mpsc::Sender<PhoneAck>,
+        ack_key: std::sync::Arc<[u8]>,
     ) -> Dispatcher {
         let (orders, rx) = mpsc::unbounded_channel();
         let http = reqwest::Client::builder()
@@ -73,6 +74,7 @@ impl Dispatcher {
             clock,
             reports,
             acks,
+            ack_key,
             handed: HashSet::new(),
             flights: JoinSet::new(),
             by_incident: HashMap::new(),
@@ -106,6 +108,8 @@ struct Post {
     reports: mpsc::Sender<Report>,
     /// Where a Pushover receipt's acknowledgement goes.
     acks: mpsc::Sender<PhoneAck>,
+    /// Signs the phone's Acknowledge buttons.
+    ack_key: std::sync::Arc<[u8]>,
     /// (incident, channel, step) handed over in this run: sent once even with no database.
     handed: HashSet<(i64, String, String)>,
     /// Deliveries in flight; aborted with the dispatcher.
@@ -206,6 +210,7 @@ impl Post {
                 incident: IncidentView::from(&incident),
                 step: delivery.step.clone(),
                 delivery: Some(delivery.id),
+                ack_code: None,
             };
             if delivery.in_flight
                 && channels::already_arrived(&self.http, &config, delivery.id, delivery.created_at)
@@ -299,6 +304,10 @@ impl Post {
 
     /// One delivery's attempts, in a task of its own, until delivered or given up.
     fn fly(&mut self, channel: ChannelConfig, message: Message, row: Option<i64>, done: u32) {
+        let message = Message {
+            ack_code: Some(channels::ntfy::ack_code(&self.ack_key, message.incident.id)),
+            ..message
+        };
         let (http, clock, reports, db, acks) = (
             self.http.clone(),
             self.clock.clone(),

@@ -118,11 +118,8 @@ impl Owner {
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
         let siren = crate::engine::siren::Siren::start(&config.alarm, Some(&options.data_dir));
-        let outreach = ladder::Outreach::start(
-            crate::paths::DataFiles::new(&options.data_dir).database(),
-            &config.channels,
-            options.clock.clone(),
-        );
+        let outreach =
+            ladder::Outreach::start(&options.data_dir, &config.channels, options.clock.clone());
         let mut owner = Owner {
             outreach,
             heartbeat: Default::default(),

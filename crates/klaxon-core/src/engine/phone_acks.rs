@@ -22,6 +22,7 @@ pub async fn listen(
     db: PathBuf,
     start: jiff::Timestamp,
     acks: mpsc::Sender<PhoneAck>,
+    key: std::sync::Arc<[u8]>,
 ) {
     let ChannelTarget::Ntfy {
         server,
@@ -45,7 +46,7 @@ pub async fn listen(
             ack_topic,
             &since,
             &db,
-            &acks,
+            (&acks, &key),
         )
         .await
         {
@@ -72,7 +73,7 @@ async fn follow(
     ack_topic: &str,
     since: &str,
     db: &std::path::Path,
-    acks: &mpsc::Sender<PhoneAck>,
+    (acks, key): (&mpsc::Sender<PhoneAck>, &[u8]),
 ) -> Result<(), String> {
     let server = revealed(server).await?;
     let mut request = http.get(format!("{server}/{ack_topic}/json?since={since}"));
@@ -98,7 +99,11 @@ async fn follow(
             if event["event"] != "message" {
                 continue;
             }
-            if let Some(id) = event["message"].as_str().and_then(ack_of) {
+            let text = event["message"].as_str().unwrap_or("");
+            if text.starts_with("ack") && ack_of(text, key).is_none() {
+                tracing::warn!(%channel, "a tap without its incident's code was ignored");
+            }
+            if let Some(id) = ack_of(text, key) {
                 let ack = PhoneAck {
                     incident_id: id,
                     channel: channel.to_string(),

@@ -36,10 +36,19 @@ pub(super) struct Outreach {
     handed: HashSet<(i64, String, String)>,
     db: PathBuf,
     started: Timestamp,
+    /// Signs the phone's Acknowledge buttons; a tap is taken only with its incident's code.
+    ack_key: std::sync::Arc<[u8]>,
 }
 
 impl Outreach {
-    pub(super) fn start(db: PathBuf, channels: &[ChannelConfig], clock: SharedClock) -> Outreach {
+    pub(super) fn start(
+        data_dir: &std::path::Path,
+        channels: &[ChannelConfig],
+        clock: SharedClock,
+    ) -> Outreach {
+        let files = crate::paths::DataFiles::new(data_dir);
+        let db = files.database();
+        let ack_key = ack_key(&files.ack_key());
         let (reports_tx, reports) = mpsc::channel(256);
         let (acks_tx, acks) = mpsc::channel(64);
         let started = clock.now();
@@ -49,6 +58,7 @@ impl Outreach {
             clock,
             reports_tx,
             acks_tx.clone(),
+            ack_key.clone(),
         );
         let mut outreach = Outreach {
             dispatcher,
@@ -59,6 +69,7 @@ impl Outreach {
             handed: HashSet::new(),
             db,
             started,
+            ack_key,
         };
         outreach.listen(channels);
         outreach
@@ -90,11 +101,31 @@ impl Outreach {
                     self.db.clone(),
                     self.started,
                     self.acks_tx.clone(),
+                    self.ack_key.clone(),
                 );
                 self.listeners.push(tokio::spawn(task));
             }
         }
     }
+}
+
+/// This installation's ack key: read from the data dir, or made (32 random bytes, 0600) on
+/// first use. Without a place to keep it, a key for this run only: buttons sent before a
+/// restart then no longer acknowledge, which `klaxon ack` and the window still do.
+fn ack_key(path: &std::path::Path) -> std::sync::Arc<[u8]> {
+    if let Ok(key) = std::fs::read(path)
+        && key.len() == 32
+    {
+        return key.into();
+    }
+    let mut key = [0u8; 32];
+    if let Err(e) = getrandom::fill(&mut key) {
+        tracing::error!("no randomness for the ack key ({e}); the phone's buttons are unsigned");
+    }
+    if let Err(e) = crate::data_dir::write_private(path, &key) {
+        tracing::warn!("keeping the ack key at {} failed: {e}", path.display());
+    }
+    key.to_vec().into()
 }
 
 impl Drop for Outreach {
@@ -159,6 +190,7 @@ impl Owner {
                     incident: IncidentView::from(incident),
                     step,
                     delivery: None,
+                    ack_code: None,
                 },
             })
             .collect();
@@ -179,6 +211,7 @@ impl Owner {
             incident: IncidentView::from(incident),
             step: event.as_str().to_string(),
             delivery: None,
+            ack_code: None,
         };
         self.outreach.dispatcher.order(Order::Announce { message });
     }
