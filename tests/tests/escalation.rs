@@ -359,10 +359,8 @@ fn discord_hears_of_the_outage_and_is_told_to_ping_nobody() {
     );
 }
 
-#[test]
-fn a_pushover_emergency_acknowledged_on_the_phone_acknowledges_the_incident_and_is_cancelled() {
-    use support::pushover::Pushover;
-    let pushover = Pushover::start();
+/// A monitor down from the start and a Pushover pager on the ladder at once.
+fn pushover_config(pushover: &support::pushover::Pushover) -> String {
     let down = format!("http://{}/health", closed_port());
     let mut text = fast_config(closed_port(), &http_monitor("API", &down));
     text.push_str(&format!(
@@ -372,7 +370,14 @@ fn a_pushover_emergency_acknowledged_on_the_phone_acknowledges_the_incident_and_
         pushover.user_key(),
         pushover.app_token()
     ));
-    let home = Home::new(&text);
+    text
+}
+
+#[test]
+fn a_pushover_emergency_acknowledged_on_the_phone_acknowledges_the_incident_and_is_cancelled() {
+    use support::pushover::Pushover;
+    let pushover = Pushover::start();
+    let home = Home::new(&pushover_config(&pushover));
     let _running = home.run();
     let status = home.wait_status("API ringing", |s| s["incidents"][0]["state"] == "ringing");
     let id = status["incidents"][0]["id"].as_i64().unwrap();
@@ -438,16 +443,7 @@ fn an_email_reaches_a_real_smtp_server_on_loopback() {
 fn a_pushover_acknowledgement_made_while_klaxon_was_down_still_counts() {
     use support::pushover::Pushover;
     let pushover = Pushover::start();
-    let down = format!("http://{}/health", closed_port());
-    let mut text = fast_config(closed_port(), &http_monitor("API", &down));
-    text.push_str(&format!(
-        "[[channel]]\nname = \"pager\"\nkind = \"pushover\"\napi = \"{}\"\nuser = \"{}\"\ntoken = \"{}\"\n\n\
-         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"pager\"] }} ]\n",
-        pushover.url(),
-        pushover.user_key(),
-        pushover.app_token()
-    ));
-    let home = Home::new(&text);
+    let home = Home::new(&pushover_config(&pushover));
     let first = home.run();
     let receipt = pushover
         .wait_for_messages(1, LIMIT)

@@ -59,9 +59,18 @@ pub async fn send(channel: &ChannelConfig, message: &Message) -> Sent {
     }
     match transport.build().send(mail).await {
         Ok(_) => Sent::Accepted,
-        Err(e) if e.is_permanent() => Sent::Refused(format!("the mail server refused it: {e}")),
-        Err(e) => Sent::Failed(format!("the mail server: {e}")),
+        Err(e) if e.is_permanent() => {
+            Sent::Refused(format!("the mail server refused it: {}", said(&e)))
+        }
+        Err(e) => Sent::Failed(format!("the mail server: {}", said(&e))),
     }
+}
+
+/// A server's words, as data: bounded and with control characters escaped, since they end up
+/// on the timeline, in the log and on a terminal.
+fn said(e: &lettre::transport::smtp::Error) -> String {
+    let text = e.to_string();
+    crate::text::printable(&crate::text::bounded(&text, 200)).into_owned()
 }
 
 /// The mail itself: the alert's title as the subject, its text as the body.

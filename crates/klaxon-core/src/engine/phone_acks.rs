@@ -85,6 +85,7 @@ async fn follow(
         return Err(format!("HTTP {}", response.status().as_u16()));
     }
     let mut pending = Vec::new();
+    let mut ignored: u64 = 0;
     while let Some(chunk) = response.chunk().await.map_err(|e| unanswered("ntfy", &e))? {
         pending.extend_from_slice(&chunk);
         // Bounded: a line longer than any ntfy message is not one.
@@ -101,7 +102,12 @@ async fn follow(
             }
             let text = event["message"].as_str().unwrap_or("");
             if text.starts_with("ack") && ack_of(text, key).is_none() {
-                tracing::warn!(%channel, "a tap without its incident's code was ignored");
+                // Said at the first and then at each doubling: a flood of forged taps cannot
+                // flood the log with the same line.
+                ignored += 1;
+                if ignored.is_power_of_two() {
+                    tracing::warn!(%channel, ignored, "a tap without its incident's code was ignored");
+                }
             }
             if let Some(id) = ack_of(text, key) {
                 let ack = PhoneAck {
