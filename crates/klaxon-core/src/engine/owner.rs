@@ -7,6 +7,8 @@ mod ladder;
 mod local_fault;
 mod reload;
 mod siren_sync;
+#[cfg(test)]
+mod snapshot_tests;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -332,7 +334,8 @@ impl Owner {
         let on_call = !self.watched.is_empty() && self.paused.is_none();
         self.heartbeat.tick(on_call, mono);
         self.watchfulness.look_at_power(mono);
-        if self.status.borrow().coverage.as_ref() != Some(&self.coverage()) {
+        let coverage = self.coverage();
+        if self.status.borrow().coverage.as_ref() != Some(&coverage) {
             self.publish();
         }
         if self.pause_ends.is_some_and(|ends| ends <= mono) {
@@ -391,6 +394,12 @@ impl Owner {
     }
 
     fn snapshot(&self) -> Status {
+        // Each `watch` borrow is a read lock that another thread (the siren player, the store
+        // writer) may be queueing to write behind: take every one in its own statement, never
+        // two at once, or the owner and that thread wait on each other for ever.
+        let sound = self.sound.borrow().clone();
+        let store_problem = self.store_health.borrow().summary();
+        let coverage = self.coverage();
         Status {
             monitors: self
                 .order
@@ -405,17 +414,17 @@ impl Owner {
             paused_until: self.paused.as_ref().map(|(_, u)| u.clone()),
             config_error: self.config_error.clone(),
             local_fault: self.local_faults.describe(),
-            sound: Some(self.sound.borrow().clone()),
+            sound: Some(sound),
             // No awake check: nothing to type, anywhere.
             ack_code: self
                 .ack_code
                 .clone()
                 .filter(|_| self.config.alarm.awake_check),
             keep_awake: Some(self.keep_awake.state().clone()),
-            store_problem: self.store_health.borrow().summary(),
+            store_problem,
             store_notice: self.store_notice.clone(),
             faults: self.faults.clone(),
-            coverage: Some(self.coverage()),
+            coverage: Some(coverage),
             overall: Default::default(),
         }
         .with_overall()

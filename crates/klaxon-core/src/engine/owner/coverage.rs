@@ -47,7 +47,9 @@ impl Owner {
                 "nothing is checked: add a monitor".into(),
             );
         }
-        if let Some(problem) = self.sound.borrow().problem.clone() {
+        // Read, then released: see `Owner::snapshot` on holding two borrows.
+        let sound_problem = self.sound.borrow().problem.clone();
+        if let Some(problem) = sound_problem {
             gap(CoverageItem::Sound, problem);
         }
         if let KeepAwakeState::Failed(why) = self.keep_awake.state() {

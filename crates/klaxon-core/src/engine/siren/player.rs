@@ -296,24 +296,25 @@ impl Loop {
 }
 
 fn report(status: &watch::Sender<SoundStatus>, result: Result<(), String>) {
-    status.send_if_modified(|s| {
-        let (can_sound, problem) = match &result {
-            Ok(()) => (Some(true), None),
-            Err(e) => (
-                Some(false),
-                Some(format!(
-                    "Klaxon cannot make a sound: no audio output could be opened ({e})"
-                )),
-            ),
-        };
+    let (can_sound, problem) = match result {
+        Ok(()) => (Some(true), None),
+        Err(e) => (
+            Some(false),
+            Some(format!(
+                "Klaxon cannot make a sound: no audio output could be opened ({e})"
+            )),
+        ),
+    };
+    // The write lock is held only to compare and set: the owner reads this channel, and a
+    // log line written while holding it would make the owner wait on stderr.
+    let changed = status.send_if_modified(|s| {
         let changed = s.can_sound != can_sound || s.problem != problem;
         if changed {
-            if let Some(p) = &problem {
-                tracing::error!("{p}");
-            }
-            s.can_sound = can_sound;
-            s.problem = problem;
+            (s.can_sound, s.problem) = (can_sound, problem.clone());
         }
         changed
     });
+    if changed && let Some(p) = &problem {
+        tracing::error!("{p}");
+    }
 }
