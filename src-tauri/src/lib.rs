@@ -131,3 +131,11 @@ pub fn build<R: Runtime>(
             Ok(())
         })
 }
+
+/// On quit: the engine tells the channels of `[heartbeat] notify_on_sleep` that this machine is
+/// no longer covered (bounded by the engine's own limit), before the app lets it go.
+pub fn farewell<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        tauri::async_runtime::block_on(state.engine.farewell());
+    }
+}

@@ -54,14 +54,14 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let code = app.run_return(|_, event| {
+    let code = app.run_return(|app, event| match event {
         // A tray app keeps running when its window closes; only Quit ends it.
-        if let RunEvent::ExitRequested {
+        RunEvent::ExitRequested {
             code: None, api, ..
-        } = event
-        {
-            api.prevent_exit();
-        }
+        } => api.prevent_exit(),
+        // Quitting: the phone hears that this machine is no longer covered, if asked to.
+        RunEvent::Exit => klaxon_app::farewell(app),
+        _ => {}
     });
     // A fault or an engine that could not start ends the app with its own code (2, 70), so
     // whoever started it can tell.

@@ -73,6 +73,7 @@ pub async fn run(paths: &Paths) -> Result<ExitCode> {
         }
     }
     errln!("Klaxon is stopping; nothing is watched until it runs again.");
+    engine.farewell().await;
     engine.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

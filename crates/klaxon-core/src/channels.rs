@@ -74,6 +74,18 @@ impl Message {
         }
     }
 
+    /// Klaxon on this machine is about to stop watching; `why` is "is going to sleep" or "is
+    /// stopping".
+    pub fn leaving(why: &str, now: Timestamp) -> Message {
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let mut message = Message::test(now);
+        message.event = DeliveryEvent::Leaving;
+        message.step = "leaving".into();
+        message.incident.monitor = format!("Klaxon on {}", crate::text::bounded(&host, 64));
+        message.incident.reason = why.into();
+        message
+    }
+
     /// "API is down", "API: acknowledged", "API is back up".
     pub fn title(&self) -> String {
         let what = &self.incident.monitor;
@@ -83,6 +95,7 @@ impl Message {
             DeliveryEvent::Acknowledged => format!("{what}: acknowledged"),
             DeliveryEvent::Resolved => format!("{what} is back up"),
             DeliveryEvent::Test => "Klaxon test message".into(),
+            DeliveryEvent::Leaving => format!("{what} {}", self.incident.reason),
         }
     }
 
@@ -110,6 +123,11 @@ impl Message {
             DeliveryEvent::Test => "This is a test from Klaxon: if you can read it, this channel \
                                     reaches you. Nothing is down."
                 .into(),
+            DeliveryEvent::Leaving => format!(
+                "You are not covered from {} until it is back: until then it cannot check your \
+                 services or ring, and only a heartbeat watchdog would notice an outage.",
+                local_clock(i.opened_at)
+            ),
         }
     }
 }

@@ -10,6 +10,7 @@
 pub mod adhoc;
 mod alarm_table;
 pub mod bounds;
+pub mod channel_form;
 mod channel_table;
 pub mod edit;
 mod escalation_table;
@@ -138,7 +139,10 @@ impl Config {
         let escalation = raw.escalation.as_ref();
         let escalation =
             escalation.map_or_else(Escalation::default, |e| e.validate(&names, &mut errs));
-        let heartbeat = raw.heartbeat.as_ref().and_then(|h| h.validate(&mut errs));
+        let heartbeat = raw
+            .heartbeat
+            .as_ref()
+            .and_then(|h| h.get_ref().validate(h.span(), &channels, &mut errs));
         if errs.errors.is_empty() {
             Ok(Config {
                 alarm,

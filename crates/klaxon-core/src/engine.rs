@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod fault_injection;
 pub mod heartbeat;
 pub mod keep_awake;
+pub mod leaving;
 
 pub mod open_files;
 mod owner;
@@ -57,6 +58,7 @@ pub struct Engine {
     task: Option<JoinHandle<()>>,
     owner: tokio::task::AbortHandle,
     failure: watch::Receiver<Option<String>>,
+    farewell: watch::Receiver<Vec<crate::config::ChannelConfig>>,
     shutdown: Option<oneshot::Sender<()>>,
     _control: crate::engine::control::ControlServer,
     _lock: File,
@@ -111,6 +113,7 @@ impl Engine {
             owner.reject(message);
         }
         owner.store_notice(store_notice);
+        let farewell = owner.farewell();
         let control = crate::engine::control::ControlServer::start(
             &DataFiles::new(&options_dir).socket(),
             commands_tx.clone(),
@@ -139,6 +142,7 @@ impl Engine {
             task: Some(task),
             owner: owner_abort,
             failure,
+            farewell,
             shutdown: Some(shutdown_tx),
             _lock: lock,
         })
@@ -172,6 +176,13 @@ impl Engine {
     /// process that does nothing.
     pub fn failure(&self) -> watch::Receiver<Option<String>> {
         self.failure.clone()
+    }
+
+    /// Before quitting: tells the channels of `[heartbeat] notify_on_sleep` that this machine is
+    /// no longer covered, waiting at most [`leaving::BEFORE_QUIT`].
+    pub async fn farewell(&self) {
+        let channels = self.farewell.borrow().clone();
+        leaving::tell(&channels, "is stopping", leaving::BEFORE_QUIT).await;
     }
 
     /// Stops the engine, flushing what it has not yet written.

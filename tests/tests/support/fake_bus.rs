@@ -56,6 +56,8 @@ impl Drop for PrivateBus {
 pub struct Lock {
     pub what: String,
     pub who: String,
+    /// `block` or `delay`.
+    pub mode: String,
     ours: UnixStream,
 }
 
@@ -89,17 +91,42 @@ impl Logind {
         what: &str,
         who: &str,
         _why: &str,
-        _mode: &str,
+        mode: &str,
     ) -> zbus::fdo::Result<zbus::zvariant::OwnedFd> {
         let (ours, theirs) =
             UnixStream::pair().map_err(|e| zbus::fdo::Error::Failed(e.to_string()))?;
         self.locks.lock().unwrap().push(Lock {
             what: what.into(),
             who: who.into(),
+            mode: mode.into(),
             ours,
         });
         Ok(std::os::fd::OwnedFd::from(theirs).into())
     }
+}
+
+impl Logind {
+    /// True while a `delay` lock on sleep is held: someone wants a word before the machine sleeps.
+    pub fn delaying_sleep(&self) -> bool {
+        let locks = self.locks.lock().unwrap();
+        locks
+            .iter()
+            .any(|l| l.mode == "delay" && l.what.contains("sleep") && !l.released())
+    }
+}
+
+/// Announces on logind's connection that the machine is about to sleep (`true`) or has woken
+/// (`false`), as logind's `PrepareForSleep` signal does.
+pub fn announce_sleep(logind: &zbus::blocking::Connection, going: bool) {
+    logind
+        .emit_signal(
+            None::<()>,
+            "/org/freedesktop/login1",
+            "org.freedesktop.login1.Manager",
+            "PrepareForSleep",
+            &(going,),
+        )
+        .unwrap();
 }
 
 /// Serves a fake logind on `bus` until the returned connection drops.

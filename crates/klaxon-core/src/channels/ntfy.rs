@@ -38,7 +38,11 @@ pub async fn publish(
         "title": message.title(),
         "message": message.body(),
         "priority": if alert { 5 } else { 3 },
-        "tags": [if alert { "rotating_light" } else { "white_check_mark" }],
+        "tags": [match message.event {
+            _ if alert => "rotating_light",
+            DeliveryEvent::Leaving => "zzz",
+            _ => "white_check_mark",
+        }],
     });
     if let Some(id) = message.delivery {
         body["tags"] = json!([body["tags"][0], delivery_tag(id)]);

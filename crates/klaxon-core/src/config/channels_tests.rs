@@ -173,7 +173,11 @@ fn an_email_channel_needs_a_host_a_sender_and_someone_to_tell() {
 fn a_heartbeat_is_read_and_its_mistakes_located() {
     let config = parse("[heartbeat]\nurl = \"https://hc-ping.com/{secret:hc}\"\n").unwrap();
     let heartbeat = config.heartbeat.unwrap();
-    assert_eq!(heartbeat.url, "https://hc-ping.com/{secret:hc}");
+    assert_eq!(
+        heartbeat.url.as_deref(),
+        Some("https://hc-ping.com/{secret:hc}")
+    );
+    assert!(heartbeat.notify_on_sleep.is_empty());
     assert_eq!(heartbeat.every, Duration::from_secs(60));
     assert_eq!(parse("").unwrap().heartbeat, None);
     let m = refusal("[heartbeat]\nurl = \"hc-ping.com\"\nevery = \"1s\"\n");
@@ -185,4 +189,35 @@ fn a_heartbeat_is_read_and_its_mistakes_located() {
         m.contains(":3:9: heartbeat.every: \"1s\" is out of range; give from 5s to 24h"),
         "{m}"
     );
+}
+
+#[test]
+fn notify_on_sleep_tells_the_phone_channels_or_those_named() {
+    let channels = "[[channel]]\nname = \"phone\"\nkind = \"ntfy\"\nserver = \"http://127.0.0.1:1\"\ntopic = \"t\"\n\n\
+                    [[channel]]\nname = \"team\"\nkind = \"slack\"\nurl = \"http://127.0.0.1:2/hook\"\n\n";
+    let phones = parse(&format!("{channels}[heartbeat]\nnotify_on_sleep = true\n")).unwrap();
+    let heartbeat = phones.heartbeat.unwrap();
+    assert_eq!(heartbeat.notify_on_sleep, vec!["phone".to_string()]);
+    assert_eq!(heartbeat.url, None, "no pings without a url");
+
+    let named = parse(&format!(
+        "{channels}[heartbeat]\nnotify_on_sleep = [\"team\"]\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        named.heartbeat.unwrap().notify_on_sleep,
+        vec!["team".to_string()]
+    );
+
+    let m = refusal(&format!(
+        "{channels}[heartbeat]\nnotify_on_sleep = [\"pager\"]\n"
+    ));
+    assert!(
+        m.contains(":13:19: heartbeat.notify_on_sleep: no [[channel]] is named \"pager\""),
+        "{m}"
+    );
+    let m = refusal("[heartbeat]\nnotify_on_sleep = true\n");
+    assert!(m.contains(":2:19: heartbeat.notify_on_sleep: true tells every ntfy and Pushover channel, and there is none"), "{m}");
+    let m = refusal("\n[heartbeat]\nevery = \"1m\"\n");
+    assert!(m.contains(":2:1: heartbeat: give `url`"), "{m}");
 }

@@ -34,7 +34,7 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) channel: Vec<Spanned<super::channel_table::RawChannel>>,
     pub(super) escalation: Option<super::escalation_table::RawEscalation>,
-    pub(super) heartbeat: Option<super::heartbeat_table::RawHeartbeat>,
+    pub(super) heartbeat: Option<Spanned<super::heartbeat_table::RawHeartbeat>>,
 }
 
 #[derive(Deserialize)]

@@ -150,6 +150,9 @@ vocabulary! {
         Resolved,
         /// `klaxon channel test`: a clearly marked test message.
         Test,
+        /// Klaxon is about to stop watching: the machine goes to sleep, or Klaxon quits
+        /// (`[heartbeat] notify_on_sleep`).
+        Leaving,
     }
 }
 

@@ -49,7 +49,9 @@ impl Heartbeat {
     /// Pings when one is due and Klaxon is on call (monitoring, not paused): a paused Klaxon
     /// goes quiet on purpose, and the watchdog then says so.
     pub fn tick(&mut self, on_call: bool, now: Instant) {
-        let Some(config) = &self.config else { return };
+        let Some((config, Some(url))) = self.config.as_ref().map(|c| (c, c.url.clone())) else {
+            return;
+        };
         if !on_call {
             self.next = None;
             return;
@@ -70,7 +72,7 @@ impl Heartbeat {
                     .unwrap_or_default()
             })
             .clone();
-        let (url, last) = (config.url.clone(), self.last.clone());
+        let last = self.last.clone();
         self.ping = Some(tokio::spawn(async move {
             let beat = ping(&http, &url).await;
             if let Beat::Refused(why) = &beat {

@@ -93,6 +93,9 @@ pub(super) struct Owner {
     outreach: ladder::Outreach,
     /// Pings a watchdog elsewhere while on call.
     heartbeat: crate::engine::heartbeat::Heartbeat,
+    /// Tells the phone before the machine sleeps; `farewell` has the channels to tell on quit.
+    leaving: crate::engine::leaving::SleepWatch,
+    farewell: watch::Sender<Vec<crate::config::ChannelConfig>>,
     /// What the coverage verdict remembers (power, the channels' last outcomes).
     watchfulness: coverage::Watchfulness,
 }
@@ -125,6 +128,8 @@ impl Owner {
         let mut owner = Owner {
             outreach,
             heartbeat: Default::default(),
+            leaving: Default::default(),
+            farewell: watch::channel(Vec::new()).0,
             watchfulness: Default::default(),
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
@@ -214,6 +219,11 @@ impl Owner {
         // The last writes, off the runtime's threads: a locked database may take a while.
         let writer = self.writer;
         let _ = tokio::task::spawn_blocking(move || writer.finish()).await;
+    }
+
+    /// The channels to tell when Klaxon quits, following the config.
+    pub(super) fn farewell(&self) -> watch::Receiver<Vec<crate::config::ChannelConfig>> {
+        self.farewell.subscribe()
     }
 
     fn now(&self) -> Timestamp {

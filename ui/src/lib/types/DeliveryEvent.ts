@@ -3,4 +3,4 @@
 /**
  * What a delivery tells a channel about an incident.
  */
-export type DeliveryEvent = "opened" | "reminder" | "acknowledged" | "resolved" | "test";
+export type DeliveryEvent = "opened" | "reminder" | "acknowledged" | "resolved" | "test" | "leaving";

@@ -68,6 +68,9 @@ impl Owner {
             .send(crate::store::Write::RetainMonitors(names.clone()));
         self.order = names;
         self.heartbeat.configure(config.heartbeat.clone());
+        let told = told_when_leaving(&config);
+        self.leaving.configure(told.clone());
+        self.farewell.send_replace(told);
         if config.channels != self.config.channels {
             self.outreach.configure(&config.channels);
         }
@@ -151,4 +154,19 @@ pub(super) fn context(
         grace_after_resume: config.judge.grace_after_resume,
         clock: options.clock.clone(),
     }
+}
+
+/// The channels `[heartbeat] notify_on_sleep` names.
+fn told_when_leaving(config: &Config) -> Vec<crate::config::ChannelConfig> {
+    let names = config
+        .heartbeat
+        .as_ref()
+        .map(|h| h.notify_on_sleep.as_slice())
+        .unwrap_or_default();
+    config
+        .channels
+        .iter()
+        .filter(|c| names.contains(&c.name))
+        .cloned()
+        .collect()
 }
