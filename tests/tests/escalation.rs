@@ -8,6 +8,8 @@ mod support;
 use std::time::Duration;
 
 use support::ntfy::{Ntfy, tap};
+use support::pulse::Pulse;
+use support::siren::{AUDIBLE, WINDOW, first_sound, mean};
 use support::{Home, closed_port, fast_config, http_monitor, wait_for};
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -55,10 +57,14 @@ fn alerts(ntfy: &Ntfy, topic: &str) -> usize {
 #[test]
 fn an_outage_reaches_the_phone_on_its_step_and_a_tap_there_acknowledges_it() {
     let ntfy = Ntfy::start();
+    let pulse = Pulse::start();
+    let rec = pulse.record("phone-ack.raw");
     let home = Home::new(&config(&ntfy, "2s", "1h"));
-    let running = home.run();
+    let running = home.run_with(pulse.env());
     let status = home.wait_status("API ringing", |s| s["incidents"][0]["state"] == "ringing");
     let id = status["incidents"][0]["id"].as_i64().unwrap();
+    // The siren rings while the phone is being reached.
+    let rang = wait_for(LIMIT, || first_sound(&rec, 0.0));
 
     // The phone hears it on its step: urgent, with what is down and an Acknowledge button.
     let alert = ntfy.wait_for_message("sam-alerts", LIMIT);
@@ -103,11 +109,24 @@ fn an_outage_reaches_the_phone_on_its_step_and_a_tap_there_acknowledges_it() {
     assert_eq!(home.status()["incidents"][0]["state"], "ringing");
 
     // The tap: exactly the request the button describes.
+    let tapped = rec.now();
+    assert!(
+        mean(&rec.loudness(WINDOW), tapped - 1.0, tapped) > AUDIBLE,
+        "the siren was still ringing when the phone was tapped (sound from {rang:.2} s)"
+    );
     assert_eq!(tap(button), 200);
     let status = home.wait_status("acknowledged from the phone", |s| {
         s["incidents"][0]["state"] == "acknowledged"
     });
     assert_eq!(status["incidents"][0]["acknowledged_via"], "phone");
+    // And the laptop falls silent: within 3 s of the tap, and stays so.
+    let acked = rec.now();
+    assert!(acked < tapped + 3.0, "acknowledged {:.1} s after the tap", acked - tapped);
+    wait_for(LIMIT, || (rec.now() > acked + 2.0).then_some(()));
+    assert!(
+        mean(&rec.loudness(WINDOW), acked + 0.5, acked + 2.0) < AUDIBLE / 2.0,
+        "the siren still sounded after the phone's acknowledgement"
+    );
 
     // The phone is told, and nothing rings on the team's step any more.
     let told = wait_for(LIMIT, || {
