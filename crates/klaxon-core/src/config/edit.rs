@@ -348,6 +348,10 @@ fn sub_table<'t>(t: &'t mut Table, key: &str) -> &'t mut dyn TableLike {
     t[key].as_table_like_mut().expect("just made a table")
 }
 
+/// Channels and the escalation ladder.
+#[path = "edit_channels.rs"]
+mod channels;
+
 #[cfg(test)]
 #[path = "edit_tests.rs"]
 mod tests;
