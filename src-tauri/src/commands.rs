@@ -3,6 +3,8 @@
 //! file and the keyring).
 
 use klaxon_core::aftermath::look_back::{DayBar, IncidentDetail};
+use klaxon_core::config::channel_form::{ChannelForm, ChannelSettings, EscalationForm};
+use klaxon_core::config::edit::ConfigDocument;
 use klaxon_core::config::form::{AlarmForm, CheckOutcome, FieldProblem, MonitorForm, Settings};
 use klaxon_core::domain::delivery::Outcome;
 use klaxon_core::domain::states::AckVia;
@@ -141,6 +143,71 @@ pub async fn save_witnesses(state: State<'_, AppState>, witnesses: Vec<String>) 
     settings::change(&state, &state.paths.config, "Witnesses saved", |doc| {
         doc.set_witnesses(&witnesses);
         Ok(())
+    })
+    .await
+}
+
+/// The channels and the escalation ladder as klaxon.toml has them.
+#[tauri::command]
+pub async fn channel_settings(state: State<'_, AppState>) -> Result<ChannelSettings> {
+    let path = state.paths.config.clone();
+    blocking(move || Ok(ConfigDocument::read(&path)?.channel_settings())).await
+}
+
+/// The problems saving the channel would meet (empty: it would save). `previous` is the name
+/// it had when the form opened (`null` for a new channel).
+#[tauri::command]
+pub async fn validate_channel(
+    state: State<'_, AppState>,
+    previous: Option<String>,
+    form: ChannelForm,
+) -> Result<Vec<FieldProblem>> {
+    let mut doc = ConfigDocument::read(&state.paths.config)?;
+    Ok(doc
+        .put_channel(previous.as_deref(), &form)
+        .err()
+        .unwrap_or_default())
+}
+
+#[tauri::command]
+pub async fn save_channel(
+    state: State<'_, AppState>,
+    previous: Option<String>,
+    form: ChannelForm,
+) -> Result<String> {
+    let what = format!("{} saved", form.name.trim());
+    settings::change(&state, &state.paths.config, &what, |doc| {
+        doc.put_channel(previous.as_deref(), &form)
+            .map_err(Error::Form)
+    })
+    .await
+}
+
+/// Refused while a step of the escalation ladder notifies the channel.
+#[tauri::command]
+pub async fn delete_channel(state: State<'_, AppState>, name: String) -> Result<String> {
+    let what = format!("{name} deleted");
+    settings::change(&state, &state.paths.config, &what, |doc| {
+        Ok(doc.delete_channel(&name)?)
+    })
+    .await
+}
+
+/// The problems saving the ladder would meet, by field (`steps[2].after`); empty: it would save.
+#[tauri::command]
+pub async fn validate_escalation(
+    state: State<'_, AppState>,
+    form: EscalationForm,
+) -> Result<Vec<FieldProblem>> {
+    let mut doc = ConfigDocument::read(&state.paths.config)?;
+    Ok(doc.set_escalation(&form).err().unwrap_or_default())
+}
+
+/// An empty ladder removes `[escalation]`: the siren alone, as without channels.
+#[tauri::command]
+pub async fn save_escalation(state: State<'_, AppState>, form: EscalationForm) -> Result<String> {
+    settings::change(&state, &state.paths.config, "Escalation saved", |doc| {
+        doc.set_escalation(&form).map_err(Error::Form)
     })
     .await
 }
