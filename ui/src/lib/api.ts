@@ -3,11 +3,14 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AlarmForm,
+  ChannelForm,
+  ChannelSettings,
   ChannelSummary,
   CheckOutcome,
   DayBar,
   Draft,
   DraftRequest,
+  EscalationForm,
   FieldProblem,
   IncidentDetail,
   IncidentNotes,
@@ -78,3 +81,15 @@ export const openMail = (subject: string, body: string) => invoke<string>("open_
 // Channels
 export const channels = () => invoke<ChannelSummary[]>("channels");
 export const testChannel = (name: string) => invoke<string>("test_channel", { name });
+/** The channels and the escalation ladder as klaxon.toml has them. */
+export const channelSettings = () => invoke<ChannelSettings>("channel_settings");
+/** Problems with the channel as typed; empty when it would save. `previous`: its name when the editor opened. */
+export const validateChannel = (previous: string | null, form: ChannelForm) =>
+  invoke<FieldProblem[]>("validate_channel", { previous, form });
+export const saveChannel = (previous: string | null, form: ChannelForm) => invoke<string>("save_channel", { previous, form });
+/** Refused while a step of the ladder notifies the channel. */
+export const deleteChannel = (name: string) => invoke<string>("delete_channel", { name });
+/** No steps removes the ladder: the siren alone. */
+export const saveEscalation = (form: EscalationForm) => invoke<string>("save_escalation", { form });
+/** Problems with the ladder as typed, by field (`steps[2].after`); empty when it would save. */
+export const validateEscalation = (form: EscalationForm) => invoke<FieldProblem[]>("validate_escalation", { form });

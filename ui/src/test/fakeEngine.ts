@@ -4,7 +4,8 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { InvokeArgs } from "@tauri-apps/api/core";
 import type {
-  Draft, DraftRequest, IncidentNotes, IncidentView, MonitorState, MonitorView, SavedDraft, Settings, Slot, Status,
+  ChannelForm, ChannelSettings, Draft, DraftRequest, IncidentNotes, IncidentView, MonitorState, MonitorView, SavedDraft,
+  Settings, Slot, Status,
 } from "../lib/types";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -42,6 +43,19 @@ export function settings(over: Partial<Settings> = {}): Settings {
     launch_at_login: false,
     ...over,
   };
+}
+
+/** A channel's form as klaxon.toml would give it: an ntfy one unless told. */
+export function channelForm(name: string, over: Partial<ChannelForm> = {}): ChannelForm {
+  return {
+    name, kind: "ntfy", server: "", topic: `klaxon-${name}`, ack_topic: "", token: "", user: "", api: "", url: "",
+    secret: "", host: "", port: "", starttls: true, username: "", password: "", from: "", to: "", ...over,
+  };
+}
+
+/** The channels and ladder in the file: none, and no `[escalation]`, unless told. */
+export function channelSettings(over: Partial<ChannelSettings> = {}): ChannelSettings {
+  return { channels: [], escalation: { steps: [], repeat_every: "", ack_timeout: "" }, ...over };
 }
 
 export const bar = (...runs: Array<[number, Slot]>): Slot[] => runs.flatMap(([n, s]) => Array.from({ length: n }, () => s));
@@ -96,6 +110,9 @@ export class FakeEngine {
     copy_text: () => "Copied",
     open_mail: () => "Opened in your mail app",
     channels: () => [],
+    channel_settings: () => channelSettings(),
+    validate_channel: () => [],
+    validate_escalation: () => [],
     test_channel: () => "The test message was delivered. Check that it reached you.",
   };
 

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import SettingsView from "./SettingsView.svelte";
-import { FakeEngine, fail, settings } from "../test/fakeEngine";
+import { FakeEngine, channelForm, channelSettings, fail, settings } from "../test/fakeEngine";
 import type { MonitorForm } from "../lib/types";
 
 afterEach(async () => {
@@ -228,6 +228,7 @@ describe("channels", () => {
       channels: () => [
         { name: "phone", kind: "ntfy", last_state: "failed", last_error: "HTTP 401 — check the token", last_at: null, last_step: "test" },
       ],
+      channel_settings: () => channelSettings({ channels: [channelForm("phone")] }),
       test_channel: () => fail("HTTP 401 (unauthorized) — check the token"),
     });
     render(SettingsView);
