@@ -3,7 +3,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import { afterEach, describe, expect, it } from "vitest";
 import IncidentDetail from "./IncidentDetail.svelte";
 import { FakeEngine, fail, incident, notes } from "../test/fakeEngine";
-import type { DraftRequest, IncidentNotes } from "../lib/types";
+import { localTime, localTimeWithSeconds } from "../lib/format";
+import type { DraftRequest, IncidentNotes, TimelineEvent } from "../lib/types";
 
 afterEach(async () => {
   cleanup();
@@ -182,5 +183,36 @@ describe("writing to a customer", () => {
     await fireEvent.click(screen.getByTestId("write-draft"));
     await waitFor(() => expect(value("draft-body")).toContain("What happened"));
     expect(screen.queryByTestId("draft-notice")).toBeNull();
+  });
+});
+
+describe("deliveries and the acknowledgement", () => {
+  const now = new Date("2026-11-30T09:00:00Z");
+  const at = (iso: string) => localTime(iso, now);
+
+  it("lists each delivery with its outcome, as text, and says the phone acknowledged", async () => {
+    new FakeEngine();
+    const i = incident(3, { state: "acknowledged", acknowledged_via: "phone", acknowledged_at: "2026-11-30T02:14:00Z" });
+    const timeline: TimelineEvent[] = [
+      { at: "2026-11-30T02:07:00Z", kind: "alarm_started", detail: "" },
+      { at: "2026-11-30T02:09:00Z", kind: "notified", detail: "phone (ntfy) notified" },
+      { at: "2026-11-30T02:11:00Z", kind: "delivery_failed", detail: "team (slack): HTTP 401 <b>no</b>; trying again" },
+      { at: "2026-11-30T02:14:00Z", kind: "acknowledged", detail: "via phone" },
+    ];
+    render(IncidentDetail, { detail: { incident: i, timeline, evidence: {} }, now, onback: () => {} });
+    const rows = screen.getAllByTestId("delivery");
+    expect(rows.map((r) => r.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      `${localTimeWithSeconds("2026-11-30T02:09:00Z", now)} Delivered phone (ntfy) notified`,
+      `${localTimeWithSeconds("2026-11-30T02:11:00Z", now)} Failed team (slack): HTTP 401 <b>no</b>; trying again`,
+    ]);
+    expect(rows[1].querySelector("b")).toBeNull();
+    expect(screen.getByTestId("acknowledged").textContent).toBe(`from the phone at ${at("2026-11-30T02:14:00Z")}`);
+  });
+
+  it("says when no channel was told and nobody acknowledged", async () => {
+    new FakeEngine();
+    open();
+    expect(screen.getByTestId("no-deliveries").textContent).toContain("No channel was notified");
+    expect(screen.getByTestId("acknowledged").textContent).toBe("not acknowledged");
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { certExpiry, evidenceLines, hasEvidence, incidentDuration, stateLabel, timelineLabel, viaLabel } from "./incidents";
+import { localTime } from "./format";
+import {
+  acknowledgedText, certExpiry, deliveries, evidenceLines, hasEvidence, incidentDuration, stateLabel, timelineLabel, viaLabel,
+} from "./incidents";
 import type { IncidentView } from "./types";
 
 const incident = (over: Partial<IncidentView>): IncidentView => ({
@@ -63,5 +66,29 @@ describe("the evidence", () => {
   it("knows when the check kept no evidence at all", () => {
     expect(hasEvidence({})).toBe(false);
     expect(hasEvidence({ body_excerpt: "Bad Gateway" })).toBe(true);
+  });
+});
+
+describe("where an acknowledgement came from", () => {
+  const now = new Date("2026-11-30T09:00:00Z");
+  it("names the place in words, with the time", () => {
+    const at = "2026-11-30T02:14:00Z";
+    const t = localTime(at, now);
+    expect(acknowledgedText(incident({ acknowledged_via: "phone", acknowledged_at: at }), now)).toBe(`from the phone at ${t}`);
+    expect(acknowledgedText(incident({ acknowledged_via: "cli", acknowledged_at: at }), now)).toBe(`with the klaxon command at ${t}`);
+    expect(acknowledgedText(incident({ acknowledged_via: "tray", acknowledged_at: at }), now)).toBe(`from the tray menu at ${t}`);
+    expect(acknowledgedText(incident({}), now)).toBe("not acknowledged");
+  });
+
+  it("keeps only the deliveries of the timeline", () => {
+    const timeline = [
+      { at: "2026-11-30T02:07:00Z", kind: "alarm_started" as const, detail: "" },
+      { at: "2026-11-30T02:09:00Z", kind: "notified" as const, detail: "phone (ntfy) notified" },
+      { at: "2026-11-30T02:11:00Z", kind: "delivery_failed" as const, detail: "team (slack): HTTP 500; trying again" },
+    ];
+    expect(deliveries(timeline)).toEqual([
+      { at: "2026-11-30T02:09:00Z", ok: true, text: "phone (ntfy) notified" },
+      { at: "2026-11-30T02:11:00Z", ok: false, text: "team (slack): HTTP 500; trying again" },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // How incidents read in the Incidents view: timeline labels, states, and what the evidence says.
 import { elapsed, localTime, secondsBetween } from "./format";
-import type { AckVia, Evidence, IncidentState, IncidentView, TimelineKind } from "./types";
+import type { AckVia, Evidence, IncidentState, IncidentView, TimelineEvent, TimelineKind } from "./types";
 
 // Each a Record over the generated union, so a state or kind added in Rust is a compile error
 // here until it has its words.
@@ -55,6 +55,29 @@ const VIA: Record<AckVia, string> = {
 /** Who acknowledged it, from where: "window", "cli"; "—" when nobody did. */
 export function viaLabel(via: AckVia | null): string {
   return via === null ? "—" : VIA[via];
+}
+
+// Where an acknowledgement came from, as the incident view says it.
+const ACK_FROM: Record<AckVia, string> = {
+  cli: "with the klaxon command",
+  window: "in Klaxon's window",
+  tray: "from the tray menu",
+  phone: "from the phone",
+  source: "by the monitoring it came from",
+};
+
+/** "from the phone at 02:14"; "not acknowledged" when nobody did. */
+export function acknowledgedText(i: IncidentView, now: Date): string {
+  if (i.acknowledged_via === null && i.acknowledged_at === null) return "not acknowledged";
+  const from = i.acknowledged_via === null ? "acknowledged" : ACK_FROM[i.acknowledged_via];
+  return i.acknowledged_at ? `${from} at ${localTime(i.acknowledged_at, now)}` : from;
+}
+
+/** The timeline's deliveries to channels, each delivered or failed, in order. */
+export function deliveries(timeline: TimelineEvent[]): Array<{ at: string; ok: boolean; text: string }> {
+  return timeline
+    .filter((e) => e.kind === "notified" || e.kind === "delivery_failed")
+    .map((e) => ({ at: e.at, ok: e.kind === "notified", text: e.detail }));
 }
 
 /** One line of evidence: a label and its text. */
