@@ -330,3 +330,91 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
     });
     rec.stop();
 }
+
+/// Waits until the button with this test id can be pressed (a form is checked as it is typed).
+async fn wait_enabled(client: &Client, testid: &str) {
+    let selector = id(testid);
+    until(&format!("{selector} to be enabled"), || async {
+        let disabled = client
+            .find(css(&selector))
+            .await
+            .ok()?
+            .prop("disabled")
+            .await
+            .ok()?;
+        (disabled.as_deref() == Some("false")).then_some(())
+    })
+    .await;
+}
+
+#[test]
+fn a_founder_adds_an_ntfy_channel_and_a_ladder_in_settings_and_finds_them_in_klaxon_toml() {
+    let display = Display::start();
+    let bus = PrivateBus::start();
+    let home = Home::new("# Mine, by hand.\n[judge]\nwitnesses = []   # loopback only\n");
+    let user_home = home.dir.path().join("home");
+    std::fs::create_dir_all(&user_home).unwrap();
+    let env: Vec<(&'static str, PathBuf)> = vec![
+        ("DISPLAY", PathBuf::from(&display.name)),
+        ("DBUS_SESSION_BUS_ADDRESS", PathBuf::from(&bus.address)),
+        ("XDG_RUNTIME_DIR", home.quiet_runtime()),
+        ("HOME", user_home),
+        ("KLAXON_CONFIG", home.config()),
+        ("KLAXON_DATA_DIR", home.data()),
+    ];
+    let driver = Driver::start(&env);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_bin() }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("a WebDriver session on the app");
+
+        click(&client, "tab-settings").await;
+        click(&client, "add-channel").await;
+        type_into(&client, "channel-name", "phone").await;
+        // Loopback only: nothing is sent unless a test or an incident asks.
+        type_into(&client, "channel-server", "http://127.0.0.1:9").await;
+        type_into(&client, "channel-topic", "klaxon-sam").await;
+        wait_enabled(&client, "save-channel").await;
+        screenshot(&display, "10-add-channel").await;
+        click(&client, "save-channel").await;
+        wait_text(&client, "channels-message", "phone saved").await;
+        wait_text(&client, "channel", "phone").await;
+        let written = std::fs::read_to_string(home.config()).unwrap();
+        assert!(
+            written.starts_with("# Mine, by hand.\n[judge]\nwitnesses = []   # loopback only\n"),
+            "{written}"
+        );
+        assert!(
+            written.contains(
+                "[[channel]]\nname = \"phone\"\nkind = \"ntfy\"\nserver = \"http://127.0.0.1:9\"\ntopic = \"klaxon-sam\"\n"
+            ),
+            "{written}"
+        );
+
+        // A first ladder: the siren at once, then the phone after three minutes.
+        click(&client, "edit-ladder").await;
+        wait_enabled(&client, "save-ladder").await;
+        click(&client, "save-ladder").await;
+        wait_text(&client, "ladder-message", "Escalation saved").await;
+        wait_text(&client, "ladder-words", "after 3 minutes, notify phone").await;
+        screenshot(&display, "11-ladder").await;
+        let written = std::fs::read_to_string(home.config()).unwrap();
+        assert!(
+            written.contains("{ after = \"3m\", notify = [\"phone\"] }"),
+            "{written}"
+        );
+        // The engine took it: the config it runs has the channel.
+        let status = home.status();
+        assert_eq!(status["live"], true, "{status}");
+        client.close().await.unwrap();
+    });
+}
