@@ -1,13 +1,16 @@
 //! Am I covered? The verdict `status` gives before bed, and Klaxon watched from outside: the
 //! real `klaxon run` against loopback receivers. A channel whose token is wrong and a heartbeat
 //! the watchdog refuses each show as a gap that says what to do, and go once fixed; the
-//! heartbeat reaches its receiver at its interval and stops when the engine is killed.
+//! heartbeat reaches its receiver at its interval and stops when the engine is killed; a sound
+//! server that stops is a gap within the player's device check (15 s).
 
 mod support;
 
 use std::time::{Duration, Instant};
 
+use support::fake_bus::{PrivateBus, serve_logind};
 use support::ntfy::{Ntfy, NtfyOptions};
+use support::pulse::Pulse;
 use support::webhook::Receiver;
 use support::{Home, HttpServer, closed_port, fast_config, http_monitor};
 
@@ -122,5 +125,54 @@ fn the_heartbeat_reaches_its_watchdog_at_its_interval_and_stops_with_the_engine(
         watchdog.received().len(),
         after_kill,
         "pinged after the kill"
+    );
+}
+
+#[test]
+fn a_sound_server_that_stops_is_a_gap_until_it_is_back() {
+    // Keep-awake needs logind: without it, that gap would hide the one under test.
+    let system_bus = PrivateBus::start();
+    let (_logind_conn, _logind) = serve_logind(&system_bus);
+    let mut pulse = Pulse::start();
+    let service = HttpServer::start();
+    let home = Home::new(&fast_config(
+        closed_port(),
+        &http_monitor("API", &service.url()),
+    ));
+    let mut env = pulse.env();
+    env.push((
+        "DBUS_SYSTEM_BUS_ADDRESS",
+        std::path::PathBuf::from(&system_bus.address),
+    ));
+    let running = home.run_with(env);
+    let _logs = support::siren::LogsOnFailure(vec![running.log.clone()]);
+    // Heard to work first: a status from before the player's first look proves nothing.
+    home.wait_status("covered, with a sound", |s| {
+        s["sound"]["can_sound"] == true && s["coverage"]["covered"] == true
+    });
+
+    let began = Instant::now();
+    pulse.kill_server();
+    let status = home.wait_status("a sound gap", |s| !gaps(s, "sound").is_empty());
+    eprintln!(
+        "the gap showed {:.1} s after the sound server stopped",
+        began.elapsed().as_secs_f64()
+    );
+    assert_eq!(status["coverage"]["covered"], false);
+    let problem = &gaps(&status, "sound")[0];
+    assert!(
+        problem.starts_with("Klaxon cannot make a sound"),
+        "{problem}"
+    );
+    let line = home.cmd().arg("status").output().unwrap();
+    let text = String::from_utf8_lossy(&line.stdout);
+    assert!(text.contains("Klaxon cannot make a sound"), "{text}");
+
+    let began = Instant::now();
+    pulse.start_server();
+    home.wait_status("covered again", |s| s["coverage"]["covered"] == true);
+    eprintln!(
+        "covered again {:.1} s after it came back",
+        began.elapsed().as_secs_f64()
     );
 }

@@ -121,7 +121,11 @@ fn an_outage_reaches_the_phone_on_its_step_and_a_tap_there_acknowledges_it() {
     assert_eq!(status["incidents"][0]["acknowledged_via"], "phone");
     // And the laptop falls silent: within 3 s of the tap, and stays so.
     let acked = rec.now();
-    assert!(acked < tapped + 3.0, "acknowledged {:.1} s after the tap", acked - tapped);
+    assert!(
+        acked < tapped + 3.0,
+        "acknowledged {:.1} s after the tap",
+        acked - tapped
+    );
     wait_for(LIMIT, || (rec.now() > acked + 2.0).then_some(()));
     assert!(
         mean(&rec.loudness(WINDOW), acked + 0.5, acked + 2.0) < AUDIBLE / 2.0,

@@ -46,7 +46,7 @@ const FIRST_PULL_WITHIN: Duration = Duration::from_secs(3);
 const ASSERT_VOLUME_EVERY: Duration = Duration::from_secs(1);
 /// While silent, check now and then that a device exists, so "cannot make a sound" is known
 /// before it matters.
-const CHECK_DEVICE_EVERY: Duration = Duration::from_secs(300);
+const CHECK_DEVICE_EVERY: Duration = Duration::from_secs(15);
 
 struct Output {
     // Dropped in this order: the player, then the stream.
