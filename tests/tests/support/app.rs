@@ -68,7 +68,33 @@ impl Drop for Group {
 /// Xvfb on the first free display from :90.
 pub struct Display {
     pub name: String,
-    _server: Group,
+    server: Group,
+}
+
+impl Drop for Display {
+    /// SIGTERM first, so Xvfb removes its lock and socket (a SIGKILL leaves them, and after a
+    /// hundred runs no display number is free); the group's own drop then kills what is left.
+    fn drop(&mut self) {
+        if let Ok(pid) = libc::pid_t::try_from(self.server.id()) {
+            // SAFETY: kill has no memory effects; the pid is our own child's.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+            let deadline = std::time::Instant::now() + Duration::from_secs(3);
+            while !self.server.exited() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+/// A display whose lock names a process that no longer exists: left by a killed Xvfb, and
+/// Xvfb itself takes such a display over.
+fn stale_lock(number: u32) -> bool {
+    let Ok(text) = std::fs::read_to_string(format!("/tmp/.X{number}-lock")) else {
+        return false;
+    };
+    text.trim()
+        .parse::<u32>()
+        .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
 }
 
 impl Display {
@@ -79,9 +105,15 @@ impl Display {
         let mut taken = TAKEN.lock().unwrap_or_else(|e| e.into_inner());
         let number = (90..200)
             .find(|n| {
-                !taken.contains(n)
-                    && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                if taken.contains(n) {
+                    return false;
+                }
+                let (socket, lock) = (format!("/tmp/.X11-unix/X{n}"), format!("/tmp/.X{n}-lock"));
+                if stale_lock(*n) {
+                    let _ = std::fs::remove_file(&socket);
+                    let _ = std::fs::remove_file(&lock);
+                }
+                !Path::new(&socket).exists() && !Path::new(&lock).exists()
             })
             .expect("no free X display number");
         taken.push(number);
@@ -98,10 +130,7 @@ impl Display {
                 .exists()
                 .then_some(())
         });
-        Display {
-            name,
-            _server: server,
-        }
+        Display { name, server }
     }
 
     /// X window ids whose title is exactly `title`.
