@@ -439,30 +439,6 @@ fn a_pushover_emergency_acknowledged_on_the_phone_acknowledges_the_incident_and_
 }
 
 #[test]
-fn an_email_reaches_a_real_smtp_server_on_loopback() {
-    let smtp = support::smtp::Smtp::start();
-    let down = format!("http://{}/health", closed_port());
-    let mut text = fast_config(closed_port(), &http_monitor("API", &down));
-    text.push_str(&format!(
-        "[[channel]]\nname = \"mail\"\nkind = \"email\"\nhost = \"127.0.0.1\"\nport = {}\n\
-         starttls = false\nfrom = \"Klaxon <klaxon@example.test>\"\nto = [\"sam@example.test\"]\n\n\
-         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"mail\"] }} ]\n",
-        smtp.addr.port()
-    ));
-    let home = Home::new(&text);
-    let _running = home.run();
-    let mail = smtp.wait_for_mail("[Klaxon] API is down", LIMIT);
-    assert!(mail.contains("To: sam@example.test"), "{mail}");
-    assert!(
-        mail.contains("From: Klaxon <klaxon@example.test>"),
-        "{mail}"
-    );
-    assert!(mail.contains("API has been down since"), "{mail}");
-    home.cmd().arg("ack").assert().success();
-    smtp.wait_for_mail("[Klaxon] API: acknowledged", LIMIT);
-}
-
-#[test]
 fn a_pushover_acknowledgement_made_while_klaxon_was_down_still_counts() {
     use support::pushover::Pushover;
     let pushover = Pushover::start();

@@ -5,7 +5,9 @@
 
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::Tls;
+use std::path::Path;
+
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Mail, Tokio1Executor};
 
 use super::{ATTEMPT_TIMEOUT, Message, revealed};
@@ -29,6 +31,7 @@ pub async fn send(channel: &ChannelConfig, message: &Message) -> Sent {
         password,
         from,
         to,
+        ca_file,
     } = &channel.target
     else {
         return Sent::Refused("not an email channel".into());
@@ -37,16 +40,19 @@ pub async fn send(channel: &ChannelConfig, message: &Message) -> Sent {
         Ok(mail) => mail,
         Err(e) => return Sent::Refused(e),
     };
-    let mut transport = if *starttls {
-        match AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host) {
-            Ok(t) => t,
-            Err(e) => return Sent::Refused(format!("cannot use {host}: {e}")),
-        }
-    } else {
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).tls(Tls::None)
-    }
-    .port(*port)
-    .timeout(Some(ATTEMPT_TIMEOUT));
+    let tls = match (*starttls, ca_file) {
+        (false, _) => Tls::None,
+        (true, ca_file) => match tls_for(host, ca_file.as_deref()) {
+            Ok(params) => Tls::Required(params),
+            Err(e) => return Sent::Refused(e),
+        },
+    };
+    // "Dangerous" only in that the caller chooses the TLS: here always STARTTLS, required,
+    // unless `starttls = false` says otherwise.
+    let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .tls(tls)
+        .port(*port)
+        .timeout(Some(ATTEMPT_TIMEOUT));
     if let Some(user) = username {
         let secret = match password {
             Some(p) => match revealed(p).await {
@@ -59,11 +65,39 @@ pub async fn send(channel: &ChannelConfig, message: &Message) -> Sent {
     }
     match transport.build().send(mail).await {
         Ok(_) => Sent::Accepted,
+        // Sending again will not make the certificate trusted.
+        Err(e) if e.to_string().contains("invalid peer certificate") => Sent::Refused(format!(
+            "the mail server's certificate is not trusted ({}); if it comes from a private \
+             authority, name that authority's PEM file in ca_file",
+            said(&e)
+                .rsplit("invalid peer certificate: ")
+                .next()
+                .unwrap_or_default()
+        )),
         Err(e) if e.is_permanent() => {
             Sent::Refused(format!("the mail server refused it: {}", said(&e)))
         }
         Err(e) => Sent::Failed(format!("the mail server: {}", said(&e))),
     }
+}
+
+/// STARTTLS to `host`, trusting the usual roots and those of `ca_file`.
+fn tls_for(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, String> {
+    let mut params = TlsParameters::builder(host.to_string());
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("cannot read the ca_file {}: {e}", path.display()))?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| {
+            format!(
+                "the ca_file {} is not a PEM certificate: {e}",
+                path.display()
+            )
+        })?;
+        params = params.add_root_certificate(cert);
+    }
+    params
+        .build()
+        .map_err(|e| format!("cannot set up TLS for {host}: {e}"))
 }
 
 /// A server's words, as data: bounded and with control characters escaped, since they end up

@@ -74,8 +74,13 @@ pub enum ChannelTarget {
         password: Option<String>,
         from: String,
         to: Vec<String>,
+        /// A PEM file of extra roots for the server's certificate (a company's own CA).
+        ca_file: Option<std::path::PathBuf>,
     },
 }
+
+/// The most addresses one email channel sends to: a team, not a mailing list.
+pub const MAX_RECIPIENTS: usize = 50;
 
 #[derive(Deserialize)]
 pub(super) struct RawChannel {
@@ -97,6 +102,7 @@ pub(super) struct RawChannel {
     from: Option<Spanned<String>>,
     #[serde(default)]
     to: Vec<Spanned<String>>,
+    ca_file: Option<String>,
 }
 
 impl RawChannel {
@@ -219,6 +225,14 @@ impl RawChannel {
         if self.to.is_empty() {
             missing("at least one address in to");
         }
+        if let Some(extra) = self.to.get(MAX_RECIPIENTS) {
+            let m = format!(
+                "{} addresses; give at most {MAX_RECIPIENTS} (a list address reaches more)",
+                self.to.len()
+            );
+            errs.push(extra.span(), &format!("{field}.to"), m);
+            return None;
+        }
         let port = match &self.port {
             None => Some(587),
             Some(p) => errs.count(
@@ -241,6 +255,7 @@ impl RawChannel {
                     .map(|t| t.get_ref().trim().to_string())
                     .collect()
             })?,
+            ca_file: self.ca_file.as_ref().map(std::path::PathBuf::from),
         })
     }
 
