@@ -78,6 +78,7 @@ impl Dispatcher {
             handed: HashSet::new(),
             flights: JoinSet::new(),
             by_incident: HashMap::new(),
+            read_failures: Default::default(),
         };
         Dispatcher {
             orders,
@@ -117,6 +118,10 @@ struct Post {
     /// Each incident's flights, so an acknowledgement can stop what is still being tried for
     /// it (retries of its alerts, a Pushover receipt still polled).
     by_incident: HashMap<i64, Vec<tokio::task::AbortHandle>>,
+    /// Outbox reads failed in a row: the outbox is read every few seconds, so a database that
+    /// cannot be read is said at the first failure and each doubling, not every time (the
+    /// store's own problem is already loud in `status`).
+    read_failures: std::sync::atomic::AtomicU64,
 }
 
 impl Post {
@@ -386,10 +391,19 @@ impl Post {
     ) -> Option<T> {
         let db = self.db.clone();
         let read = tokio::task::spawn_blocking(move || read(&Store::open_read_only(&db)?)).await;
+        use std::sync::atomic::Ordering::Relaxed;
         match read {
-            Ok(Ok(value)) => Some(value),
+            Ok(Ok(value)) => {
+                if self.read_failures.swap(0, Relaxed) > 0 {
+                    tracing::info!("the outbox can be read again");
+                }
+                Some(value)
+            }
             Ok(Err(e)) => {
-                tracing::warn!("reading the outbox failed: {e}");
+                let failures = self.read_failures.fetch_add(1, Relaxed) + 1;
+                if failures.is_power_of_two() {
+                    tracing::warn!("reading the outbox failed ({failures} times in a row): {e}");
+                }
                 None
             }
             Err(_) => None,
