@@ -19,6 +19,7 @@ mod heartbeat_table;
 mod judge_table;
 mod product;
 mod raw;
+mod source_table;
 mod unknown_keys;
 
 pub use alarm_table::{AlarmConfig, SoundChoice};
@@ -27,6 +28,7 @@ pub use escalation_table::{Escalation, Recipient, Step};
 pub use heartbeat_table::HeartbeatConfig;
 pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig};
 pub use product::ProductConfig;
+pub use source_table::{PageConfig, SourceConfig, SourceTarget};
 
 use std::collections::HashSet;
 use std::fmt;
@@ -50,6 +52,10 @@ pub struct Config {
     pub channels: Vec<ChannelConfig>,
     pub escalation: Escalation,
     pub heartbeat: Option<HeartbeatConfig>,
+    /// Monitoring that runs elsewhere, whose alerts ring here.
+    pub sources: Vec<SourceConfig>,
+    /// Where `klaxon page` publishes.
+    pub page: Option<PageConfig>,
 }
 
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(30);
@@ -143,8 +149,12 @@ impl Config {
             .heartbeat
             .as_ref()
             .and_then(|h| h.get_ref().validate(h.span(), &channels, &mut errs));
+        let sources = source_table::sources(&raw.source, &mut errs);
+        let page = raw.page.as_ref().and_then(|p| p.validate(&mut errs));
         if errs.errors.is_empty() {
             Ok(Config {
+                sources,
+                page,
                 alarm,
                 judge,
                 monitors,

@@ -13,6 +13,7 @@ const RANKS: [(&str, u8); 8] = [
     ("config", 1),
     ("probe", 2),
     ("channels", 2),
+    ("sources", 3),
     ("store", 3),
     ("aftermath", 4),
     ("protocol", 5),

@@ -5,7 +5,7 @@
 //! its left, and the shared edges at the bottom):
 //!
 //! ```text
-//! domain ← config ← probe, channels ← store ← aftermath ← protocol ← engine ← shells
+//! domain ← config ← probe, channels ← sources, store ← aftermath ← protocol ← engine ← shells
 //! ```
 //!
 //! - [`domain`]: value types with no I/O — monitors and samples, the judge, incidents and
@@ -13,6 +13,8 @@
 //! - [`config`]: `klaxon.toml` read, checked and edited; every limit ([`config::bounds`]).
 //! - [`probe`]: one check of one monitor (HTTP, TCP, TLS, DNS) against the network.
 //! - [`channels`]: one message to one channel (ntfy, a webhook) and what its answer means.
+//! - [`sources`]: monitoring that runs elsewhere (Alertmanager, ntfy, Healthchecks, Gatus,
+//!   Uptime Kuma) read into alerts.
 //! - [`store`]: the SQLite history, its writer thread and recovery of a damaged file.
 //! - [`engine`]: the running engine — owner task, monitor schedule, witnesses, clock, siren,
 //!   keep-awake, desktop notifications, the control socket's server, local faults.
@@ -33,6 +35,7 @@ pub mod paths;
 pub mod probe;
 pub mod protocol;
 pub mod secrets;
+pub mod sources;
 pub mod store;
 pub mod text;
 

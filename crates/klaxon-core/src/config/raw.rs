@@ -35,6 +35,9 @@ pub(super) struct RawConfig {
     pub(super) channel: Vec<Spanned<super::channel_table::RawChannel>>,
     pub(super) escalation: Option<super::escalation_table::RawEscalation>,
     pub(super) heartbeat: Option<Spanned<super::heartbeat_table::RawHeartbeat>>,
+    #[serde(default)]
+    pub(super) source: Vec<Spanned<super::source_table::RawSource>>,
+    pub(super) page: Option<super::source_table::RawPage>,
 }
 
 #[derive(Deserialize)]

@@ -45,6 +45,26 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Which kind of monitoring a `[[source]]` reads.
+    pub enum SourceKind {
+        Alertmanager,
+        Ntfy,
+        Healthchecks,
+        Gatus,
+        UptimeKuma,
+    }
+}
+
+vocabulary! {
+    /// Whether a source can be read: `unreachable` is not an outage of what it watches.
+    pub enum SourceState {
+        Unknown,
+        Reachable,
+        Unreachable,
+    }
+}
+
+vocabulary! {
     /// Where an incident is: `ringing → acknowledged → resolved`, plus `snoozed` (rings again
     /// when the snooze ends and the service is still down).
     pub enum IncidentState {
@@ -298,6 +318,8 @@ mod tests {
             }
         }
         round_trip(MonitorState::VARIANTS);
+        round_trip(SourceKind::VARIANTS);
+        round_trip(SourceState::VARIANTS);
         round_trip(IncidentState::VARIANTS);
         round_trip(TimelineKind::VARIANTS);
         round_trip(AckVia::VARIANTS);

@@ -141,6 +141,8 @@ impl Owner {
                 channels: config.channels.clone(),
                 escalation: config.escalation.clone(),
                 heartbeat: None,
+                sources: Vec::new(),
+                page: config.page.clone(),
             },
             config_error: None,
             store_health: writer.health(),

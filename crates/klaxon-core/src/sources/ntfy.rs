@@ -1,0 +1,1 @@
+//! An ntfy topic followed as a source.
