@@ -8,7 +8,7 @@ use std::path::Path;
 /// Each folder's place; a module may use modules of a lower rank only. The shared edges
 /// (`paths`, `data_dir`, `text`, `secrets`, `logging`, `error`) may be used by all and are not
 /// ranked.
-const RANKS: [(&str, u8); 8] = [
+const RANKS: [(&str, u8); 9] = [
     ("domain", 0),
     ("config", 1),
     ("probe", 2),
