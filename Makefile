@@ -11,9 +11,11 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # PulseAudio (server, pactl, parec) and ALSA's pulse plugin for the recorded siren tests, and
 # dbus-daemon for the desktop-service tests, gnome-keyring and secret-tool for the keyring
 # tests, Xvfb, WebKitWebDriver, xdotool and ImageMagick for the window's end-to-end test (tauri-driver comes
-# from cargo install).
+# from cargo install), Alertmanager for the Alertmanager source's tests (each test starts its own on
+# loopback, so the package's system service is stopped and disabled right after it is installed).
 # Bench: taskset (util-linux) pins CPUs.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 python3-aiosmtpd util-linux \
+	prometheus-alertmanager \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
@@ -82,7 +84,12 @@ deps:
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing:$$missing"; \
 	    sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing || exit 1; \
+	    case " $$missing " in *" prometheus-alertmanager "*) \
+	      $$sudo systemctl disable --now prometheus-alertmanager >/dev/null 2>&1; \
+	      $$sudo invoke-rc.d prometheus-alertmanager stop >/dev/null 2>&1; \
+	      $$sudo update-rc.d prometheus-alertmanager disable >/dev/null 2>&1; true;; \
+	    esac; \
 	  fi; \
 	else \
 	  echo "Not a Debian/Ubuntu machine: install a C compiler yourself (see README)."; \

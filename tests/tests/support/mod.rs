@@ -298,6 +298,7 @@ pub fn state_of<'a>(status: &'a serde_json::Value, monitor: &str) -> Option<&'a 
 pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
+pub mod alertmanager;
 pub mod app;
 pub mod discord;
 pub mod fake_bus;
