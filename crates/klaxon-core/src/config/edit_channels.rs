@@ -58,6 +58,7 @@ impl ConfigDocument {
             let new = form.name.trim();
             if old != new {
                 self.rename_in_ladder(old, new);
+                self.rename_in_notify_on_sleep(old, new);
             }
         }
         match self.parse() {
@@ -66,11 +67,21 @@ impl ConfigDocument {
         }
     }
 
-    /// Removes a channel by name. Refused while a step of the ladder notifies it.
+    /// Removes a channel by name. Refused while a step of the ladder notifies it, or while
+    /// `[heartbeat] notify_on_sleep` names it.
     pub fn delete_channel(&mut self, name: &str) -> Result<()> {
         let index = self
             .channel_position(name)
             .ok_or_else(|| Error::Edit(format!("there is no channel named {name:?}")))?;
+        if self.notify_on_sleep_mut().is_some_and(|told| {
+            told.iter()
+                .any(|n| n.as_str().map(str::trim) == Some(name.trim()))
+        }) {
+            return Err(Error::Edit(format!(
+                "{name} is told before the machine sleeps ([heartbeat] notify_on_sleep): take it \
+                 out of that list first, then delete it"
+            )));
+        }
         let steps: Vec<String> = self
             .escalation_form()
             .steps
@@ -162,6 +173,29 @@ impl ConfigDocument {
         self.channels()?
             .iter()
             .position(|t| t.get("name").and_then(Item::as_str).map(str::trim) == Some(name))
+    }
+
+    /// The list `[heartbeat] notify_on_sleep` names, when it is one (not `true`).
+    fn notify_on_sleep_mut(&mut self) -> Option<&mut Array> {
+        self.doc
+            .get_mut("heartbeat")
+            .and_then(Item::as_table_like_mut)?
+            .get_mut("notify_on_sleep")?
+            .as_array_mut()
+    }
+
+    /// A `notify_on_sleep` entry naming `old` names `new` instead.
+    fn rename_in_notify_on_sleep(&mut self, old: &str, new: &str) {
+        let Some(told) = self.notify_on_sleep_mut() else {
+            return;
+        };
+        for entry in told.iter_mut() {
+            if entry.as_str().map(str::trim) == Some(old) {
+                let decor = entry.decor().clone();
+                *entry = Value::from(new);
+                *entry.decor_mut() = decor;
+            }
+        }
     }
 
     /// Every `notify` entry naming `old` names `new` instead.

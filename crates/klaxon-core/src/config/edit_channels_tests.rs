@@ -313,3 +313,46 @@ fn ladder_problems_are_named_by_step_and_field() {
     assert!(pager.message.contains("\"pager\""), "{pager:?}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), HAND_WRITTEN);
 }
+
+const TOLD_ON_SLEEP: &str = r#"[[channel]]
+name = "phone"
+kind = "ntfy"
+topic = "klaxon-sam"
+
+[[channel]]
+name = "team"
+kind = "slack"
+url = "{secret:slack-hook}"
+
+[heartbeat]
+notify_on_sleep = ["phone", "team"]   # both hear it
+"#;
+
+#[test]
+fn a_channel_told_before_sleep_cannot_be_deleted() {
+    let (_dir, path, mut doc) = document(TOLD_ON_SLEEP);
+    let err = doc.delete_channel("team").unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "team is told before the machine sleeps ([heartbeat] notify_on_sleep): take it out of \
+         that list first, then delete it"
+    );
+    doc.save().unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), TOLD_ON_SLEEP);
+}
+
+#[test]
+fn renaming_a_channel_renames_it_in_notify_on_sleep() {
+    let (_dir, path, mut doc) = document(TOLD_ON_SLEEP);
+    let mut team = doc.channel_forms().remove(1);
+    team.name = "ops".into();
+    doc.put_channel(Some("team"), &team).unwrap();
+    let config = doc.save().unwrap();
+    let heartbeat = config.heartbeat.expect("the heartbeat stays");
+    assert_eq!(heartbeat.notify_on_sleep, ["phone", "ops"]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains(r#"notify_on_sleep = ["phone", "ops"]   # both hear it"#),
+        "{text}"
+    );
+}
