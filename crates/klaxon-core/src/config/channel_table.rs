@@ -112,9 +112,13 @@ impl RawChannel {
 
     pub(super) fn validate(&self, field: &str, errs: &mut Collector) -> Option<ChannelConfig> {
         let name = self.name.get_ref().trim().to_string();
-        if name.is_empty() || name.len() > 64 || name == "siren" {
+        if name.is_empty()
+            || name.len() > 64
+            || name == "siren"
+            || name.chars().any(crate::text::is_hostile)
+        {
             let m = "give the channel a name of 1 to 64 characters other than \"siren\" (the \
-                     built-in alarm)"
+                     built-in alarm), without control characters"
                 .to_string();
             errs.push(self.name.span(), &format!("{field}.name"), m);
             return None;
@@ -284,8 +288,16 @@ pub(super) fn http_url(
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
             Some(text.to_string())
         }
+        // Never the URL itself: it may hold a credential (a user and password, a token in
+        // its path or query). Its scheme alone says what is wrong.
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            let scheme = crate::text::bounded(u.scheme(), 16);
+            let m = format!("\"{scheme}:\" is not http(s); write it like \"https://host/path\"");
+            errs.push(value.span(), field, m);
+            None
+        }
         _ => {
-            let m = format!("{:?} is not an http(s) URL", crate::text::bounded(text, 80));
+            let m = "not an http(s) URL; write it like \"https://host/path\"".to_string();
             errs.push(value.span(), field, m);
             None
         }

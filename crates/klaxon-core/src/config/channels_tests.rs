@@ -114,7 +114,7 @@ repeat_every = "5s"
         "channel[3].user: a pushover channel needs a user",
         "channel[3].token: a pushover channel needs a token",
         "channel[4].url: a slack channel needs a url",
-        "channel[5].url: \"ftp://example.com/\" is not an http(s) URL",
+        "channel[5].url: \"ftp:\" is not http(s); write it like \"https://host/path\"",
         "escalation.steps[2].notify: no [[channel]] is named \"nobody\"",
         "escalation.steps[2].notify: the siren rings from the start",
         "escalation.steps: list the steps in the order they come",
@@ -182,7 +182,7 @@ fn a_heartbeat_is_read_and_its_mistakes_located() {
     assert_eq!(parse("").unwrap().heartbeat, None);
     let m = refusal("[heartbeat]\nurl = \"hc-ping.com\"\nevery = \"1s\"\n");
     assert!(
-        m.contains(":2:7: heartbeat.url: \"hc-ping.com\" is not an http(s) URL"),
+        m.contains(":2:7: heartbeat.url: not an http(s) URL; write it like \"https://host/path\""),
         "{m}"
     );
     assert!(
@@ -220,4 +220,47 @@ fn notify_on_sleep_tells_the_phone_channels_or_those_named() {
     assert!(m.contains(":2:19: heartbeat.notify_on_sleep: true tells every ntfy and Pushover channel, and there is none"), "{m}");
     let m = refusal("\n[heartbeat]\nevery = \"1m\"\n");
     assert!(m.contains(":2:1: heartbeat: give `url`"), "{m}");
+}
+
+#[test]
+fn a_refused_url_is_not_repeated_since_it_may_hold_a_credential() {
+    let text = r#"
+[[channel]]
+name = "a"
+kind = "slack"
+url = "ftp://sam:hunter2@127.0.0.1/x"
+
+[[channel]]
+name = "b"
+kind = "webhook"
+url = "http://[::1:9/hook?token=hunter3"
+
+[[channel]]
+name = "c"
+kind = "discord"
+url = "htps://discord.com/api/webhooks/1/hunter4"
+"#;
+    let m = refusal(text);
+    for secret in ["hunter2", "hunter3", "hunter4", "sam"] {
+        assert!(!m.contains(secret), "{secret} printed in\n{m}");
+    }
+    assert!(m.contains("channel[1].url: \"ftp:\" is not http(s)"), "{m}");
+    assert!(m.contains("channel[2].url: not an http(s) URL"), "{m}");
+    assert!(
+        m.contains("channel[3].url: \"htps:\" is not http(s)"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_channel_name_with_control_characters_is_refused() {
+    for name in [r"ph\u001b[31mone", r"ph\none", r"a\u0007b", r"a\u202eb"] {
+        let text = format!("[[channel]]\nname = \"{name}\"\nkind = \"ntfy\"\ntopic = \"t\"\n");
+        let m = refusal(&text);
+        assert!(
+            m.contains("channel[1].name: give the channel a name"),
+            "{m}"
+        );
+        assert!(!m.contains('\u{1b}') && !m.contains('\u{7}'), "{m:?}");
+    }
 }
