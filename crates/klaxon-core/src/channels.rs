@@ -258,15 +258,32 @@ pub(crate) async fn answer_of(response: reqwest::Response) -> Answer {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let said = match response.bytes().await {
-        Ok(body) => String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned(),
-        Err(_) => String::new(),
-    };
+    let said = read_at_most(response, SAID).await.unwrap_or_default();
     Answer {
         status,
         retry_after,
         said,
     }
+}
+
+/// How much of a refusal's body is kept for its reason.
+const SAID: usize = 512;
+
+/// The start of a body, at most `limit` bytes: a service that answers gigabytes, or never
+/// stops, costs no more. `None` when the body could not be read.
+pub(crate) async fn read_at_most(mut response: reqwest::Response, limit: usize) -> Option<String> {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())])
+            }
+            Ok(None) => break,
+            Err(_) if body.is_empty() => return None,
+            Err(_) => break,
+        }
+    }
+    Some(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// A request that did not get an answer, said without its URL.
@@ -334,6 +351,28 @@ mod tests {
         };
         assert_eq!(retry_at, Some(at(8)));
         assert_eq!(judge(answer(200, None), 0, at(0)), Outcome::Delivered);
+    }
+
+    #[tokio::test]
+    async fn an_endless_answer_is_read_no_further_than_its_reason_needs() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut request).await;
+            let head = "HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            let chunk = format!("{:x}\r\n{}\r\n", 65536, "\u{1b}".repeat(65536));
+            while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+        });
+        let response = reqwest::get(url).await.unwrap();
+        let answer = tokio::time::timeout(Duration::from_secs(5), answer_of(response))
+            .await
+            .expect("the body is read only as far as the reason needs");
+        assert_eq!(answer.status, 500);
+        assert_eq!(answer.said.len(), SAID);
     }
 
     #[test]
