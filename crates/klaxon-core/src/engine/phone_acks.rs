@@ -88,10 +88,9 @@ async fn follow(
     let mut ignored: u64 = 0;
     while let Some(chunk) = response.chunk().await.map_err(|e| unanswered("ntfy", &e))? {
         pending.extend_from_slice(&chunk);
-        // Bounded: a line longer than any ntfy message is not one.
-        if pending.len() > 64 * 1024 {
-            return Err("the stream sent an overlong line".into());
-        }
+        // Where to resume: written once per chunk, not once per message, so a flood costs
+        // one database write per read rather than one per line.
+        let mut newest = None;
         while let Some(end) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=end).collect();
             let Ok(event) = serde_json::from_slice::<serde_json::Value>(&line) else {
@@ -118,12 +117,25 @@ async fn follow(
                     return Ok(());
                 }
             }
-            if let Some(id) = event["id"].as_str() {
-                remember(db, channel, id).await;
+            // ntfy's ids are a dozen letters and digits; anything else is not kept (it goes
+            // into the next request's URL).
+            if let Some(id) = event["id"].as_str().filter(|id| is_message_id(id)) {
+                newest = Some(id.to_string());
             }
+        }
+        if let Some(id) = newest {
+            remember(db, channel, &id).await;
+        }
+        // Bounded: a line longer than any ntfy message is not one.
+        if pending.len() > 64 * 1024 {
+            return Err("the stream sent an overlong line".into());
         }
     }
     Ok(())
+}
+
+fn is_message_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 async fn cursor(db: &std::path::Path, channel: &str) -> Option<String> {
@@ -146,5 +158,92 @@ async fn remember(db: &std::path::Path, channel: &str, id: &str) {
     .await;
     if let Ok(Err(e)) = saved {
         tracing::warn!("keeping where the ack topic was read to: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-connection ntfy stand-in that answers the stream with `body`, then closes.
+    async fn stream(body: String) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n\
+                        Connection: close\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(body.as_bytes()).await;
+        });
+        server
+    }
+
+    async fn follow_once(body: String) -> (Vec<PhoneAck>, Option<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("klaxon.db");
+        let server = stream(body).await;
+        let key = b"the key";
+        let (tx, mut rx) = mpsc::channel(16);
+        let followed = tokio::time::timeout(
+            Duration::from_secs(5),
+            follow(
+                &reqwest::Client::new(),
+                "phone",
+                &server,
+                &None,
+                "acks",
+                "0",
+                &db,
+                (&tx, key),
+            ),
+        )
+        .await
+        .expect("the stream is read to its end, at the speed it comes");
+        followed.unwrap();
+        drop(tx);
+        let mut acks = Vec::new();
+        while let Some(ack) = rx.recv().await {
+            acks.push(ack);
+        }
+        let cursor = cursor(&db, "phone").await;
+        (acks, cursor)
+    }
+
+    fn message(id: &str, text: &str) -> String {
+        serde_json::json!({ "id": id, "event": "message", "message": text }).to_string() + "\n"
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_messages_does_not_hide_the_tap_after_it() {
+        let mut body: String = (0..5000)
+            .map(|i| {
+                message(
+                    &format!("flood{i:07}"),
+                    "not an ack, just noise to fill the pipe",
+                )
+            })
+            .collect();
+        let code = crate::channels::ntfy::ack_code(b"the key", 7);
+        body += &message("tapTAP123456", &format!("ack 7 {code}"));
+        let (acks, cursor) = follow_once(body).await;
+        assert_eq!(acks.len(), 1, "{acks:?}");
+        assert_eq!(acks[0].incident_id, 7);
+        assert_eq!(cursor.as_deref(), Some("tapTAP123456"));
+    }
+
+    #[tokio::test]
+    async fn an_id_that_is_not_ntfys_is_not_kept_as_where_to_resume() {
+        let body = message("good12345678", "hello")
+            + &message("x&poll=1&since=all\u{1b}[31m", "hello")
+            + &message(&"a".repeat(10_000), "hello");
+        let (_, cursor) = follow_once(body).await;
+        assert_eq!(
+            cursor.as_deref().map(|c| &c[..c.len().min(80)]),
+            Some("good12345678")
+        );
     }
 }
