@@ -471,3 +471,63 @@ fn a_pushover_acknowledgement_made_while_klaxon_was_down_still_counts() {
         "the alert again, or no notice"
     );
 }
+
+/// Another program holding the database (a backup, a `sqlite3` left open) delays no channel more
+/// than the others: each delivery waits for the outbox on its own, not one after another.
+#[test]
+fn a_locked_database_delays_no_channel_behind_the_others() {
+    let hooks: Vec<_> = (0..3)
+        .map(|_| support::webhook::Receiver::start())
+        .collect();
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(closed_port(), &http_monitor("API", &down));
+    for (i, hook) in hooks.iter().enumerate() {
+        text.push_str(&format!(
+            "[[channel]]\nname = \"hook{i}\"\nkind = \"webhook\"\nurl = \"{}\"\n\n",
+            hook.url()
+        ));
+    }
+    text.push_str(
+        "[escalation]\nsteps = [ { after = \"0s\", notify = [\"siren\"] },\n  \
+         { after = \"3s\", notify = [\"hook0\", \"hook1\", \"hook2\"] } ]\n",
+    );
+    let home = Home::new(&text);
+    let running = home.run();
+    let db = home.data().join("klaxon.db");
+    wait_for(LIMIT, || db.exists().then_some(()));
+    // Held for 40 s: longer than the test needs.
+    let mut locker = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sqlite3, sys, time\n\
+             c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)\n\
+             c.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\ntime.sleep(40)\n",
+        )
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(locker.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "locked");
+    let arrived: Vec<std::time::Instant> = hooks
+        .iter()
+        .map(|hook| {
+            hook.wait_for(1, LIMIT);
+            std::time::Instant::now()
+        })
+        .collect();
+    let first = arrived.iter().min().unwrap();
+    let last = arrived.iter().max().unwrap();
+    assert!(
+        *last - *first < Duration::from_secs(3),
+        "the channels were told {:?} apart",
+        *last - *first
+    );
+    let _ = locker.kill();
+    drop(running);
+}

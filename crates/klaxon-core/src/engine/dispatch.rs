@@ -175,22 +175,9 @@ impl Post {
         let Some(config) = self.channels.get(&channel).cloned() else {
             return;
         };
-        let (id, step, event) = (message.incident.id, message.step.clone(), message.event);
-        let now = self.clock.now();
-        let name = channel.clone();
-        let row = self
-            .write(move |s| s.enqueue_delivery(id, &name, &step, event, now))
-            .await;
-        let (row_id, attempts) = match row {
-            Some(d) if d.state != DeliveryState::Pending => return,
-            Some(d) => (Some(d.id), d.attempts),
-            None => (None, 0),
-        };
-        let message = Message {
-            delivery: row_id,
-            ..message
-        };
-        self.fly(config, message, row_id, attempts);
+        // Written down in the delivery's own task: a database another program holds makes
+        // each delivery wait for it at once, not one after another.
+        self.fly(config, message, Start::Enqueue, 0);
     }
 
     /// After a restart: what was written down but not delivered goes out now — unless its
@@ -225,7 +212,7 @@ impl Post {
                     .await;
                 continue;
             }
-            self.fly(config, message, Some(delivery.id), delivery.attempts);
+            self.fly(config, message, Start::Row(delivery.id), delivery.attempts);
         }
     }
 
@@ -308,7 +295,7 @@ impl Post {
     }
 
     /// One delivery's attempts, in a task of its own, until delivered or given up.
-    fn fly(&mut self, channel: ChannelConfig, message: Message, row: Option<i64>, done: u32) {
+    fn fly(&mut self, channel: ChannelConfig, message: Message, start: Start, done: u32) {
         let message = Message {
             ack_code: Some(channels::ntfy::ack_code(&self.ack_key, message.incident.id)),
             ..message
@@ -326,7 +313,27 @@ impl Post {
             DeliveryEvent::Acknowledged | DeliveryEvent::Resolved
         );
         let flight = self.flights.spawn(async move {
-            let mut attempt = done;
+            let (row, mut attempt) = match start {
+                Start::Row(id) => (Some(id), done),
+                Start::Enqueue => {
+                    let (id, step, event) =
+                        (message.incident.id, message.step.clone(), message.event);
+                    let (name, now, db) = (channel.name.clone(), clock.now(), db.clone());
+                    let row = write(db, move |s| {
+                        s.enqueue_delivery(id, &name, &step, event, now)
+                    })
+                    .await;
+                    match row {
+                        Some(d) if d.state != DeliveryState::Pending => return,
+                        Some(d) => (Some(d.id), d.attempts),
+                        None => (None, 0),
+                    }
+                }
+            };
+            let message = Message {
+                delivery: row.or(message.delivery),
+                ..message
+            };
             loop {
                 if let Some(id) = row {
                     // Written before anything is sent, and waited for.
@@ -412,17 +419,31 @@ impl Post {
 
     async fn write<T: Send + 'static>(
         &self,
-        write: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
+        change: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
     ) -> Option<T> {
-        let db = self.db.clone();
-        let written = tokio::task::spawn_blocking(move || write(&mut Store::open(&db)?)).await;
-        match written {
-            Ok(Ok(value)) => Some(value),
-            Ok(Err(e)) => {
-                tracing::warn!("writing the outbox failed (sending anyway): {e}");
-                None
-            }
-            Err(_) => None,
+        write(self.db.clone(), change).await
+    }
+}
+
+/// Where a delivery's task begins.
+enum Start {
+    /// Its row is in the outbox already (taken up after a restart).
+    Row(i64),
+    /// It is written down first, unless this step was written (and sent) before.
+    Enqueue,
+}
+
+async fn write<T: Send + 'static>(
+    db: PathBuf,
+    change: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
+) -> Option<T> {
+    let written = tokio::task::spawn_blocking(move || change(&mut Store::open(&db)?)).await;
+    match written {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(e)) => {
+            tracing::warn!("writing the outbox failed (sending anyway): {e}");
+            None
         }
+        Err(_) => None,
     }
 }
