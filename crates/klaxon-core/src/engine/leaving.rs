@@ -30,8 +30,10 @@ pub async fn tell(channels: &[ChannelConfig], why: &str, limit: Duration) -> Vec
     if channels.is_empty() {
         return Vec::new();
     }
+    // As the dispatcher's: a redirect is an answer, not somewhere else to send the notice.
     let http = reqwest::Client::builder()
         .timeout(limit)
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default();
     let message = Message::leaving(why, Timestamp::now());
@@ -177,5 +179,61 @@ mod logind {
                 ),
             )
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::config::ChannelTarget;
+
+    /// A loopback server answering every request with `answer`, counting them.
+    async fn server(answer: String) -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let count = Arc::new(AtomicUsize::new(0));
+        let counted = count.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let mut request = [0u8; 8192];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        (url, count)
+    }
+
+    #[tokio::test]
+    async fn the_notice_is_not_sent_on_to_wherever_a_redirect_points() {
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let (elsewhere, landed) = server(ok.into()).await;
+        let redirect = format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nLocation: {elsewhere}/caught\r\n\
+             Content-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let (hook, _) = server(redirect).await;
+        let channel = ChannelConfig {
+            name: "hook".into(),
+            target: ChannelTarget::Webhook {
+                url: format!("{hook}/klaxon"),
+                secret: None,
+            },
+        };
+        let outcomes = tell(&[channel], "is stopping", Duration::from_secs(5)).await;
+        assert_eq!(
+            landed.load(Ordering::SeqCst),
+            0,
+            "the notice followed the redirect"
+        );
+        assert!(
+            matches!(&outcomes[..], [Outcome::Failed { error, .. }] if error.starts_with("HTTP 307")),
+            "{outcomes:?}"
+        );
     }
 }
