@@ -13,6 +13,9 @@ use crate::channels::ntfy::{PhoneAck, ack_of};
 use crate::channels::{revealed, unanswered};
 use crate::config::{ChannelConfig, ChannelTarget};
 
+/// How long the stream may say nothing, not even ntfy's keepalive (every 45 s by default).
+const SILENCE: Duration = Duration::from_secs(120);
+
 /// Follows the channel's ack topic until dropped (the caller aborts the task): each
 /// `ack N` message is handed to `acks`, and the id of the last message read is kept in the
 /// database at `db` so the next connection resumes after it.
@@ -86,7 +89,20 @@ async fn follow(
     }
     let mut pending = Vec::new();
     let mut ignored: u64 = 0;
-    while let Some(chunk) = response.chunk().await.map_err(|e| unanswered("ntfy", &e))? {
+    loop {
+        // ntfy sends a keepalive every 45 s: a stream silent for longer is a connection lost
+        // (a sleep, a changed network) that no error will ever report. It is opened again,
+        // from where it was read to.
+        let read = tokio::time::timeout(SILENCE, response.chunk()).await;
+        let Ok(read) = read else {
+            return Err(format!(
+                "the stream said nothing for {} s; opening it again",
+                SILENCE.as_secs()
+            ));
+        };
+        let Some(chunk) = read.map_err(|e| unanswered("ntfy", &e))? else {
+            break;
+        };
         pending.extend_from_slice(&chunk);
         // Where to resume: written once per chunk, not once per message, so a flood costs
         // one database write per read rather than one per line.
@@ -215,6 +231,40 @@ mod tests {
 
     fn message(id: &str, text: &str) -> String {
         serde_json::json!({ "id": id, "event": "message", "message": text }).to_string() + "\n"
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_that_falls_silent_is_given_up_and_opened_again() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes()).await;
+            // Then nothing, as a connection lost while the laptop slept: no keepalive, no end.
+            std::future::pending::<()>().await;
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, _rx) = mpsc::channel(1);
+        let followed = tokio::time::timeout(
+            Duration::from_secs(600),
+            follow(
+                &reqwest::Client::new(),
+                "phone",
+                &server,
+                &None,
+                "acks",
+                "0",
+                &dir.path().join("klaxon.db"),
+                (&tx, b"the key"),
+            ),
+        )
+        .await
+        .expect("a silent stream is not waited on for ever");
+        let error = followed.unwrap_err();
+        assert!(error.contains("said nothing"), "{error}");
     }
 
     #[tokio::test]
