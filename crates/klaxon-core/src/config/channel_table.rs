@@ -134,6 +134,9 @@ impl RawChannel {
                 return None;
             }
         };
+        if !self.keys_of(kind, field, errs) {
+            return None;
+        }
         let target = match kind {
             ChannelKind::Ntfy => self.ntfy(field, errs)?,
             ChannelKind::Webhook => self.webhook(field, errs)?,
@@ -147,6 +150,48 @@ impl RawChannel {
             ChannelKind::Email => self.email(field, errs)?,
         };
         Some(ChannelConfig { name, target })
+    }
+
+    /// Whether every key given belongs to `kind`: a `topic` on a webhook, or a password on an
+    /// ntfy channel, would be silently ignored (and a credential left lying in the file).
+    fn keys_of(&self, kind: ChannelKind, field: &str, errs: &mut Collector) -> bool {
+        let at = |s: &Option<Spanned<String>>| s.as_ref().map(Spanned::span);
+        let other = self.kind.span();
+        let given = [
+            ("server", at(&self.server)),
+            ("topic", at(&self.topic)),
+            ("token", at(&self.token)),
+            ("ack_topic", at(&self.ack_topic)),
+            ("url", at(&self.url)),
+            ("secret", at(&self.secret)),
+            ("user", at(&self.user)),
+            ("api", at(&self.api)),
+            ("host", at(&self.host)),
+            ("port", self.port.as_ref().map(Spanned::span)),
+            ("starttls", self.starttls.map(|_| other.clone())),
+            ("username", self.username.as_ref().map(|_| other.clone())),
+            ("password", self.password.as_ref().map(|_| other.clone())),
+            ("from", at(&self.from)),
+            ("to", self.to.first().map(Spanned::span)),
+            ("ca_file", self.ca_file.as_ref().map(|_| other.clone())),
+        ];
+        let own = super::channel_form::channel_fields(kind);
+        let mut fine = true;
+        for (key, span) in given {
+            let Some(span) = span else { continue };
+            if own.contains(&key) || (kind == ChannelKind::Email && key == "ca_file") {
+                continue;
+            }
+            let a = if kind == ChannelKind::Ntfy { "an" } else { "a" };
+            let m = format!(
+                "{a} {} channel has no {key} (its keys: {})",
+                kind.as_str(),
+                own.join(", ")
+            );
+            errs.push(span, &format!("{field}.{key}"), m);
+            fine = false;
+        }
+        fine
     }
 
     fn ntfy(&self, field: &str, errs: &mut Collector) -> Option<ChannelTarget> {

@@ -264,3 +264,33 @@ fn a_channel_name_with_control_characters_is_refused() {
         assert!(!m.contains('\u{1b}') && !m.contains('\u{7}'), "{m:?}");
     }
 }
+
+#[test]
+fn a_key_of_another_kind_is_refused_rather_than_ignored() {
+    let text = r#"
+[[channel]]
+name = "hook"
+kind = "webhook"
+url = "http://127.0.0.1:9/"
+topic = "sam"
+password = "{secret:smtp}"
+
+[[channel]]
+name = "phone"
+kind = "ntfy"
+topic = "sam"
+to = ["sam@example.com"]
+"#;
+    let m = refusal(text);
+    for expected in [
+        ":6:9: channel[1].topic: a webhook channel has no topic (its keys: url, secret)",
+        "channel[1].password: a webhook channel has no password (its keys: url, secret)",
+        "channel[2].to: an ntfy channel has no to (its keys: server, topic, ack_topic, token)",
+    ] {
+        assert!(m.contains(expected), "missing {expected:?} in\n{m}");
+    }
+    // Email's own extra, outside the form, stays its own.
+    let mail = "[[channel]]\nname = \"m\"\nkind = \"email\"\nhost = \"127.0.0.1\"\n\
+                from = \"a@example.com\"\nto = [\"b@example.com\"]\nca_file = \"/x.pem\"\n";
+    parse(mail).unwrap();
+}
