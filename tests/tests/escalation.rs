@@ -529,5 +529,6 @@ fn a_locked_database_delays_no_channel_behind_the_others() {
         *last - *first
     );
     let _ = locker.kill();
+    let _ = locker.wait();
     drop(running);
 }
