@@ -63,15 +63,7 @@ impl Heartbeat {
             return;
         }
         self.next = now.checked_add(config.every);
-        let http = self
-            .http
-            .get_or_insert_with(|| {
-                reqwest::Client::builder()
-                    .timeout(PING_TIMEOUT)
-                    .build()
-                    .unwrap_or_default()
-            })
-            .clone();
+        let http = self.http.get_or_insert_with(client).clone();
         let last = self.last.clone();
         self.ping = Some(tokio::spawn(async move {
             let beat = ping(&http, &url).await;
@@ -108,6 +100,15 @@ impl Drop for Heartbeat {
     }
 }
 
+/// Redirects are not followed: only the watchdog's own answer says it heard the ping.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(PING_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
 async fn ping(http: &reqwest::Client, url: &str) -> Beat {
     let url = match revealed(url).await {
         Ok(url) => url,
@@ -115,7 +116,57 @@ async fn ping(http: &reqwest::Client, url: &str) -> Beat {
     };
     match http.get(url).send().await {
         Ok(r) if r.status().is_success() => Beat::Accepted(Timestamp::now()),
+        Ok(r) if r.status().is_redirection() => Beat::Refused(format!(
+            "HTTP {}: a redirect, not the watchdog's answer — give the URL it points to",
+            r.status().as_u16()
+        )),
         Ok(r) => Beat::Refused(format!("HTTP {}", r.status().as_u16())),
         Err(e) => Beat::Refused(unanswered("heartbeat", &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A loopback server answering every request with `answer`, counting them.
+    async fn server(answer: String) -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let count = Arc::new(AtomicUsize::new(0));
+        let counted = count.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let mut request = [0u8; 8192];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        (url, count)
+    }
+
+    /// A captive portal, a login page, an http URL for an https-only watchdog: the redirect's
+    /// target answering 200 is not the watchdog hearing the ping.
+    #[tokio::test]
+    async fn a_redirect_is_not_an_accepted_ping() {
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let (portal, visited) = server(ok.into()).await;
+        let redirect = format!(
+            "HTTP/1.1 302 Found\r\nLocation: {portal}/login\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        );
+        let (watchdog, _) = server(redirect).await;
+        let beat = ping(&client(), &format!("{watchdog}/ping/abc")).await;
+        assert_eq!(visited.load(Ordering::SeqCst), 0);
+        let Beat::Refused(why) = beat else {
+            panic!("a redirect was taken as the watchdog's answer")
+        };
+        assert!(why.starts_with("HTTP 302"), "{why}");
+        assert!(why.contains("redirect"), "{why}");
     }
 }
