@@ -6,6 +6,7 @@ mod channel;
 mod commands;
 mod logs;
 mod output;
+mod page;
 mod secret;
 mod terminal;
 
@@ -137,6 +138,17 @@ enum Command {
     Secret {
         #[command(subcommand)]
         action: SecretAction,
+    },
+    /// Wake the founder: an urgent page to the `[page]` ntfy topic, then wait for the answer.
+    Page {
+        /// What is wrong, and what you need ("checkout is down, call me").
+        message: String,
+        /// Who is paging (default: user@host).
+        #[arg(long)]
+        from: Option<String>,
+        /// How long to wait for the acknowledgement ("0s": do not wait).
+        #[arg(long, default_value = "10m", value_parser = wait_duration)]
+        wait: std::time::Duration,
     },
     /// The `[[channel]]`s an incident reaches past this machine by.
     Channel {
@@ -281,6 +293,11 @@ fn main() -> ExitCode {
             Command::Secret {
                 action: SecretAction::List,
             } => secret::list(&paths),
+            Command::Page {
+                message,
+                from,
+                wait,
+            } => page::page(&paths, &message, from, wait).await,
             Command::Channel {
                 action: ChannelAction::List,
             } => channel::list(&paths).await,
@@ -304,4 +321,13 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--wait`: up to a day.
+fn wait_duration(text: &str) -> Result<std::time::Duration, String> {
+    let d = klaxon_core::config::parse_duration(text)?;
+    if d > std::time::Duration::from_secs(24 * 3600) {
+        return Err("wait at most 24h".into());
+    }
+    Ok(d)
 }

@@ -52,7 +52,7 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
             printable_lines(e)
         )?;
     }
-    if status.monitors.is_empty() {
+    if status.monitors.is_empty() && status.sources.is_empty() {
         outln!(
             "No monitors. Add a [[monitor]] to your klaxon.toml (`klaxon config path` shows where)."
         )?;
@@ -78,6 +78,7 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
             checked
         )?;
     }
+    sources(status, now)?;
     if let Some(coverage) = &status.coverage {
         if coverage.covered {
             outln!("Covered: the alarm would reach you.")?;
@@ -159,4 +160,29 @@ fn ago(t: Timestamp, now: Timestamp) -> String {
 /// "45 s", "4 min", "3 h 5 min": the same words as everywhere.
 pub fn duration(d: Duration) -> String {
     words::duration(d, Style::Short)
+}
+
+/// `  prod (alertmanager)  reachable  2 firing  (read 3 s ago)`.
+fn sources(status: &Status, now: Timestamp) -> Result<()> {
+    if status.sources.is_empty() {
+        return Ok(());
+    }
+    outln!("Sources:")?;
+    for s in &status.sources {
+        let read = s
+            .last_read
+            .map(|t| format!("read {} ago", ago(t, now)))
+            .unwrap_or_else(|| "not read yet".into());
+        let said = match &s.reason {
+            Some(reason) => printable(reason).into_owned(),
+            None => format!("{} firing", s.firing),
+        };
+        outln!(
+            "  {} ({})  {}  {said}  ({read})",
+            printable(&s.name),
+            s.kind,
+            s.state
+        )?;
+    }
+    Ok(())
 }

@@ -21,6 +21,7 @@ pub mod phone_acks;
 pub mod power;
 pub mod schedule;
 pub mod siren;
+pub mod source_watch;
 mod watch_file;
 pub mod witness;
 

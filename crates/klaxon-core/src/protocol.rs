@@ -4,8 +4,10 @@
 //! neither shell ever matches on a raw reply.
 
 mod client;
+mod page;
 pub mod socket;
 mod wire;
 
 pub use client::{Answer, ChannelSummary, Client, Transport};
+pub use page::Paged;
 pub use wire::{Command, Reply, SlipStats};

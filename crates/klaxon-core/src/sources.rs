@@ -14,6 +14,7 @@ pub mod alertmanager;
 pub mod gatus;
 pub mod healthchecks;
 pub mod ntfy;
+pub mod page;
 pub mod uptime_kuma;
 
 use std::time::Duration;

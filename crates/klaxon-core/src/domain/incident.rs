@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::monitor::Evidence;
 
 pub use super::states::{AckVia, IncidentState, TimelineKind};
-pub use book::{IncidentBook, Journal};
+pub use book::{Firing, IncidentBook, Journal};
 
 /// Where an incident comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

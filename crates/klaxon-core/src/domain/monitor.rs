@@ -267,6 +267,10 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[ts(as = "Option<Vec<String>>")]
     pub records: Vec<String>,
+    /// An outside alert's labels (or a source's fields), name and value.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[ts(as = "Option<Vec<[String; 2]>>")]
+    pub labels: Vec<(String, String)>,
 }
 
 /// What the judge concluded about a monitor.

@@ -97,6 +97,8 @@ vocabulary! {
         Notified,
         /// A delivery failed (the detail says why, and what to check).
         DeliveryFailed,
+        /// The alert's source was asked to silence it (the detail has the silence, or why not).
+        SourceSilenced,
     }
 }
 

@@ -7,7 +7,8 @@ use ts_rs::TS;
 
 use crate::domain::incident::Incident;
 use crate::domain::states::{
-    AckVia, CoverageItem, IncidentState, KeepAwakeState, MonitorState, Overall, UnwatchedCause,
+    AckVia, CoverageItem, IncidentState, KeepAwakeState, MonitorState, Overall, SourceKind,
+    SourceState, UnwatchedCause,
 };
 use crate::domain::words;
 
@@ -64,6 +65,24 @@ pub struct Status {
     /// Am I covered? Whether tonight's alarm would reach the founder (live engines).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+    /// Monitoring that runs elsewhere, and whether it can be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceView>,
+}
+
+/// One `[[source]]`, as `status` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct SourceView {
+    pub name: String,
+    pub kind: SourceKind,
+    pub state: SourceState,
+    /// Why it cannot be read, while unreachable.
+    pub reason: Option<String>,
+    #[ts(type = "string | null")]
+    pub last_read: Option<Timestamp>,
+    /// Its alerts open as incidents now.
+    pub firing: usize,
 }
 
 /// Whether tonight's alarm would reach the founder, and what to fix if not.
@@ -105,7 +124,7 @@ impl Status {
             Overall::Offline
         } else if self.paused_until.is_some() {
             Overall::Paused
-        } else if self.monitors.is_empty() {
+        } else if self.monitors.is_empty() && self.sources.is_empty() {
             Overall::NothingConfigured
         } else if self.monitors.iter().any(|m| m.state == MonitorState::Down) {
             Overall::Failing

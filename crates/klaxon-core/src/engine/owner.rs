@@ -9,6 +9,7 @@ mod reload;
 mod siren_sync;
 #[cfg(test)]
 mod snapshot_tests;
+mod sources;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -98,6 +99,8 @@ pub(super) struct Owner {
     farewell: watch::Sender<Vec<crate::config::ChannelConfig>>,
     /// What the coverage verdict remembers (power, the channels' last outcomes).
     watchfulness: coverage::Watchfulness,
+    /// Monitoring that runs elsewhere: its tasks, their readings, what they said.
+    sources: sources::SourceDesk,
 }
 
 impl Owner {
@@ -122,6 +125,17 @@ impl Owner {
             &options,
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
+        let (readings_tx, readings) = mpsc::channel(256);
+        let reach = crate::engine::source_watch::Reach {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::limited(3))
+                .build()
+                .unwrap_or_default(),
+            witnesses: ctx.witnesses.clone(),
+            readings: readings_tx,
+            db: crate::paths::DataFiles::new(&options.data_dir).database(),
+            start: options.clock.now(),
+        };
         let siren = crate::engine::siren::Siren::start(&config.alarm, Some(&options.data_dir));
         let outreach =
             ladder::Outreach::start(&options.data_dir, &config.channels, options.clock.clone());
@@ -131,6 +145,7 @@ impl Owner {
             leaving: Default::default(),
             farewell: watch::channel(Vec::new()).0,
             watchfulness: Default::default(),
+            sources: sources::SourceDesk::new(reach, readings),
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
             config: Config {
@@ -207,6 +222,11 @@ impl Owner {
                 _ = tick.tick() => self.tick(),
                 Some(report) = self.outreach.reports.recv() => {
                     self.delivery_reported(report);
+                    self.publish();
+                }
+                Some(reading) = self.sources.readings.recv() => self.source_read(reading),
+                Some(note) = self.sources.notes.recv() => {
+                    self.source_noted(note);
                     self.publish();
                 }
                 Some(ack) = self.outreach.acks.recv() => {
@@ -309,6 +329,7 @@ impl Owner {
         }
         for incident in &changed {
             self.tell_channels(incident);
+            self.tell_source(incident);
         }
     }
 
@@ -343,7 +364,9 @@ impl Owner {
         let changed = self.book.tick(&mut self.writer, now, mono);
         self.announce(changed);
         self.climb_ladders(now);
-        let on_call = !self.watched.is_empty() && self.paused.is_none();
+        self.sound_unreachable_sources(now);
+        let on_call =
+            (!self.watched.is_empty() || !self.sources.watched.is_empty()) && self.paused.is_none();
         self.heartbeat.tick(on_call, mono);
         self.watchfulness.look_at_power(mono);
         let coverage = self.coverage();
@@ -412,7 +435,9 @@ impl Owner {
         let sound = self.sound.borrow().clone();
         let store_problem = self.store_health.borrow().summary();
         let coverage = self.coverage();
+        let sources = self.source_views();
         Status {
+            sources,
             monitors: self
                 .order
                 .iter()

@@ -202,7 +202,7 @@ impl HttpProbe {
             body_excerpt: excerpt(&seen.body),
             remote: seen.remote.take(),
             cert_expires: seen.cert_expires,
-            records: Vec::new(),
+            ..Evidence::default()
         };
         let verdict = result.and_then(|status| {
             self.judge(status, &seen.body, latency)

@@ -91,7 +91,7 @@ pub struct Answer {
 #[derive(Debug, Clone)]
 pub struct Client<T> {
     transport: T,
-    paths: Paths,
+    pub(super) paths: Paths,
 }
 
 impl Client<Socket> {

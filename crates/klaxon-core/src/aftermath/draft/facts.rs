@@ -285,12 +285,13 @@ fn describe(e: &TimelineEvent) -> String {
         AckExpired => "still down after the acknowledgement: rang again",
         Notified => "notified",
         DeliveryFailed => "a notification could not be delivered",
+        SourceSilenced => "silenced at its source",
     };
     // The reason a check failed and where an ack came from are worth a line; the other
     // details only repeat the kind.
     let telling = matches!(
         e.kind,
-        FirstFailure | DownAgain | Acknowledged | Notified | DeliveryFailed
+        FirstFailure | DownAgain | Acknowledged | Notified | DeliveryFailed | SourceSilenced
     );
     if e.detail.is_empty() || !telling {
         what.to_string()

@@ -8,6 +8,8 @@
 //! A snooze ends by the monotonic clock: the wall clock set back an hour must not stretch a
 //! ten-minute snooze to seventy. Its wall-clock end is kept for display and for a restart.
 
+mod alerts;
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -16,6 +18,7 @@ use tokio::time::Instant;
 
 use super::{AckVia, Incident, IncidentState, Key, Origin, TimelineEvent, TimelineKind};
 use crate::domain::monitor::Sample;
+pub use alerts::Firing;
 
 /// Where the book sends each change to be written down.
 pub trait Journal {

@@ -41,7 +41,7 @@ impl Owner {
     pub(super) fn coverage(&self) -> Coverage {
         let mut gaps = Vec::new();
         let mut gap = |item, problem: String| gaps.push(Gap { item, problem });
-        if self.watched.is_empty() {
+        if self.watched.is_empty() && self.sources.watched.is_empty() {
             gap(
                 CoverageItem::Monitors,
                 "nothing is checked: add a monitor".into(),

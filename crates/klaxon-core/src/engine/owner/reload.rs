@@ -68,6 +68,7 @@ impl Owner {
             .send(crate::store::Write::RetainMonitors(names.clone()));
         self.order = names;
         self.heartbeat.configure(config.heartbeat.clone());
+        self.apply_sources(&config.sources, now);
         let told = told_when_leaving(&config);
         self.leaving.configure(told.clone());
         self.farewell.send_replace(told);

@@ -27,7 +27,8 @@ impl Owner {
             }
             _ => {}
         }
-        let on_call = !self.order.is_empty() && self.paused.is_none();
+        let on_call =
+            (!self.order.is_empty() || !self.sources.watched.is_empty()) && self.paused.is_none();
         self.keep_awake.hold(on_call);
     }
 
@@ -41,10 +42,15 @@ impl Owner {
             .filter(|i| i.state == crate::domain::incident::IncidentState::Ringing)
             .filter_map(|i| i.alarm_started_at)
             .min();
+        // A teammate paging rings at full loudness at once: they have already tried gently.
+        let paged = self.book.open_incidents().any(|i| {
+            i.state == crate::domain::incident::IncidentState::Ringing && super::sources::is_page(i)
+        });
         let ago = oldest
             .and_then(|t| Duration::try_from(now.duration_since(t)).ok())
             .unwrap_or_default()
             .min(LONGEST_ESCALATION);
+        let ago = if paged { LONGEST_ESCALATION } else { ago };
         Instant::now().checked_sub(ago).unwrap_or_else(Instant::now)
     }
 
