@@ -256,14 +256,26 @@ pub(crate) async fn answer_of(response: reqwest::Response) -> Answer {
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+        .and_then(|v| retry_after_of(v, Timestamp::now()));
     let said = read_at_most(response, SAID).await.unwrap_or_default();
     Answer {
         status,
         retry_after,
         said,
     }
+}
+
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110); a date gone by is "now", and
+/// anything else is no hint at all. [`retry`] caps what it says at five minutes.
+fn retry_after_of(value: &str, now: Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(value)
+        .ok()?;
+    Some(Duration::try_from(at.duration_since(now)).unwrap_or_default())
 }
 
 /// How much of a refusal's body is kept for its reason.
@@ -351,6 +363,37 @@ mod tests {
         };
         assert_eq!(retry_at, Some(at(8)));
         assert_eq!(judge(answer(200, None), 0, at(0)), Outcome::Delivered);
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_a_date() {
+        let now = Timestamp::from_second(1_790_000_000).unwrap();
+        let secs = |n: u64| Some(Duration::from_secs(n));
+        assert_eq!(retry_after_of("120", now), secs(120));
+        assert_eq!(retry_after_of(" 7 ", now), secs(7));
+        let soon = now
+            .checked_add(jiff::SignedDuration::from_secs(90))
+            .unwrap();
+        let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&soon)
+            .unwrap();
+        assert_eq!(retry_after_of(&date, now), secs(90));
+        // A date gone by: at once (the growing wait still applies in `retry`); nonsense: none.
+        assert_eq!(
+            retry_after_of("Sat, 01 Jan 2000 00:00:00 GMT", now),
+            secs(0)
+        );
+        assert_eq!(retry_after_of("-5", now), None);
+        assert_eq!(retry_after_of("99999999999999999999", now), None);
+        // Far in the future: capped by `retry` at five minutes.
+        let far = retry_after_of("Tue, 31 Dec 2999 23:59:59 GMT", now).unwrap();
+        let Outcome::Failed { retry_at, .. } = retry("HTTP 429".into(), 0, Some(far), now) else {
+            unreachable!()
+        };
+        assert_eq!(
+            retry_at,
+            Some(Timestamp::from_second(1_790_000_300).unwrap())
+        );
     }
 
     #[tokio::test]
