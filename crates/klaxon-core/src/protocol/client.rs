@@ -154,6 +154,14 @@ impl<T: Transport + Sync> Client<T> {
         self.act(Command::Reload).await
     }
 
+    /// Reads a `[[source]]` now rather than at its next turn.
+    pub async fn check_source(&self, name: &str) -> Result<Answer> {
+        self.act(Command::CheckSource {
+            name: name.to_string(),
+        })
+        .await
+    }
+
     /// Plays the whole escalation compressed into `seconds`.
     pub async fn test_alarm(&self, seconds: u64) -> Result<Answer> {
         self.act(Command::TestAlarm { seconds }).await

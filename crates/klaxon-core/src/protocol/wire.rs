@@ -40,6 +40,10 @@ pub enum Command {
     },
     /// Schedule slip figures, for the benchmark.
     Slips,
+    /// Read a `[[source]]` now (Settings' "Check now"), rather than at its next turn.
+    CheckSource {
+        name: String,
+    },
 }
 
 /// The engine's answer.
@@ -99,6 +103,9 @@ impl Command {
                     "cannot test the alarm for {seconds} seconds: {}",
                     refusal::alarm_test()
                 ))
+            }
+            Command::CheckSource { name } if name.len() > 256 => {
+                Err("a source's name is at most 64 characters".into())
             }
             Command::Ack { via, .. } if !AckVia::BY_COMMAND.contains(via) => Err(format!(
                 "an acknowledgement comes via cli, window, tray, not {via}"

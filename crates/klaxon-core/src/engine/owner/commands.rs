@@ -42,6 +42,7 @@ impl Owner {
             Command::Slips => Reply::Slips {
                 slips: self.slip_stats(),
             },
+            Command::CheckSource { name } => self.check_source(&name),
         }
     }
 

@@ -105,6 +105,32 @@ impl Owner {
         }
     }
 
+    /// Reads a source at once: its task starts over, and a new task reads first.
+    pub(super) fn check_source(&mut self, name: &str) -> crate::protocol::Reply {
+        use crate::protocol::Reply;
+        let Some(config) = self
+            .sources
+            .watched
+            .get(name)
+            .map(|w| w.task.config.clone())
+        else {
+            return Reply::Refused {
+                message: format!(
+                    "no [[source]] is named {:?}",
+                    crate::text::printable(&crate::text::bounded(name, 64))
+                ),
+            };
+        };
+        self.sources.generation += 1;
+        let task = SourceTask::start(config, self.sources.generation, self.sources.reach.clone());
+        if let Some(w) = self.sources.watched.get_mut(name) {
+            w.task = task;
+        }
+        Reply::Done {
+            message: format!("reading {} now", crate::text::printable(name)),
+        }
+    }
+
     /// A reading from a source's task.
     pub(super) fn source_read(&mut self, reading: Reading) {
         let now = self.now();
