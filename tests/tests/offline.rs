@@ -89,3 +89,32 @@ fn a_remote_service_down_while_witnesses_answer_opens_an_incident() {
     assert_eq!(state_of(&status, "API"), Some("down"), "{status:#}");
     assert_eq!(status["blind"], false, "{status:#}");
 }
+
+#[test]
+fn a_source_out_of_reach_of_an_offline_laptop_never_rings() {
+    let network = Network::new();
+    let _witness = network.serve_tcp(witness_addr());
+    // An Alertmanager that will not answer, with its alarm after the shortest delay allowed.
+    let source = format!(
+        "[[source]]\nname = \"prod\"\nalertmanager = \"http://{TARGET_IP}:9093\"\nevery = \"5s\"\n\
+         unreachable_alarm_after = \"30s\"\n"
+    );
+    let home = Home::new(&fast_config(witness_addr(), &source));
+    let running = network.run_klaxon(&home);
+    network.laptop_offline();
+    home.wait_status("prod unreachable", |s| {
+        s["sources"][0]["state"] == "unreachable"
+    });
+    // Past the alarm delay, with margin: the witnesses say the laptop is offline, so the
+    // source's silence says nothing about the servers behind it.
+    let until = Instant::now() + Duration::from_secs(40);
+    while Instant::now() < until {
+        let status = home.status();
+        assert!(
+            incidents(&status).is_empty(),
+            "an offline laptop rang for a source: {status:#}\nlog:\n{}",
+            running.log()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
