@@ -2,14 +2,17 @@
 //! engine, and the history read in a connection of its own) or to `settings` (the config
 //! file and the keyring).
 
+use std::time::Duration;
+
 use klaxon_core::aftermath::look_back::{DayBar, IncidentDetail};
 use klaxon_core::config::channel_form::{ChannelForm, ChannelSettings, EscalationForm};
+use klaxon_core::config::Config;
 use klaxon_core::config::edit::ConfigDocument;
 use klaxon_core::config::form::{AlarmForm, CheckOutcome, FieldProblem, MonitorForm, Settings};
 use klaxon_core::domain::delivery::Outcome;
 use klaxon_core::domain::states::AckVia;
 use klaxon_core::domain::status::{IncidentView, Status};
-use klaxon_core::protocol::{Answer, ChannelSummary};
+use klaxon_core::protocol::{Answer, ChannelSummary, Paged};
 use klaxon_core::secrets;
 use tauri::{AppHandle, Runtime, State};
 
@@ -46,6 +49,55 @@ pub async fn resume(state: State<'_, AppState>) -> Result<String> {
 #[tauri::command]
 pub async fn test_alarm(state: State<'_, AppState>) -> Result<String> {
     said(state.client().test_alarm(10).await)
+}
+
+/// Reads a `[[source]]` now rather than at its next turn.
+#[tauri::command]
+pub async fn check_source(state: State<'_, AppState>, name: String) -> Result<String> {
+    said(state.client().check_source(&name).await)
+}
+
+/// Publishes an urgent page to `[page]`; `from` empty is this machine's user. Answers the
+/// page's id, for [`page_answer`].
+#[tauri::command]
+pub async fn page(state: State<'_, AppState>, from: String, text: String) -> Result<String> {
+    let from = match from.trim() {
+        "" => default_from(),
+        given => given.to_string(),
+    };
+    Ok(state.client().page(&from, &text).await?.id)
+}
+
+/// The longest the window waits for a page's answer in one call.
+const PAGE_WAIT_LIMIT: Duration = Duration::from_secs(600);
+
+/// Waits at most `seconds` (ten minutes at most) for the answer to the page `id`; `null` if
+/// none came. The topic is the config's own, so the window never names where to listen.
+#[tauri::command]
+pub async fn page_answer(
+    state: State<'_, AppState>,
+    id: String,
+    seconds: u64,
+) -> Result<Option<String>> {
+    let path = state.paths.config.clone();
+    let config = blocking(move || Ok(Config::load(&path)?)).await?;
+    let Some(page) = config.page else {
+        return Err(Error::Refused("there is no [page] in the config any more".into()));
+    };
+    let paged = Paged {
+        topic: page.ntfy,
+        id,
+    };
+    let limit = Duration::from_secs(seconds).min(PAGE_WAIT_LIMIT);
+    Ok(state.client().page_answer(&paged, limit).await?)
+}
+
+/// Who is paging when the form leaves it empty: the logged-in user, as `klaxon page` says it.
+fn default_from() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+        .unwrap_or_else(|| "someone".into())
 }
 
 /// The engine's sentence, for the window to show.

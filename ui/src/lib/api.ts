@@ -40,6 +40,12 @@ export const snooze = (minutes: number) => invoke<string>("snooze", { minutes })
 export const pause = (minutes: number | null) => invoke<string>("pause", { minutes });
 export const resume = () => invoke<string>("resume");
 export const testAlarm = () => invoke<string>("test_alarm");
+/** Reads a `[[source]]` now rather than at its next turn. */
+export const checkSource = (name: string) => invoke<string>("check_source", { name });
+/** Publishes an urgent page to the `[page]` topic; answers its id. An empty `from` is this machine's user. */
+export const page = (from: string, text: string) => invoke<string>("page", { from, text });
+/** Waits at most `seconds` (ten minutes at most) for the founder's Klaxon to answer: its words, or null. */
+export const pageAnswer = (id: string, seconds: number) => invoke<string | null>("page_answer", { id, seconds });
 export const onStatus = (f: (s: Status) => void): Promise<UnlistenFn> => listen<Status>("status", (e) => f(e.payload));
 
 // Incidents

@@ -1,6 +1,7 @@
 // The shapes the commands return, generated from the Rust types by ts-rs (`cargo test -p
 // klaxon-core` rewrites ./types/); never written by hand.
 export type { Status } from "./types/Status";
+export type { SourceView } from "./types/SourceView";
 export type { MonitorView } from "./types/MonitorView";
 export type { IncidentView } from "./types/IncidentView";
 export type { PausedUntil } from "./types/PausedUntil";
@@ -23,6 +24,8 @@ export type { Draft } from "./types/Draft";
 // The vocabulary: every state that crosses from Rust is one of these unions, never a string.
 export type { Overall } from "./types/Overall";
 export type { MonitorState } from "./types/MonitorState";
+export type { SourceKind } from "./types/SourceKind";
+export type { SourceState } from "./types/SourceState";
 export type { IncidentState } from "./types/IncidentState";
 export type { TimelineKind } from "./types/TimelineKind";
 export type { AckVia } from "./types/AckVia";
