@@ -179,3 +179,32 @@ fn a_teammate_pages_and_hears_the_founder_acknowledge() {
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(founder.status()["incidents"][0]["state"], "acknowledged");
 }
+
+#[test]
+fn an_alert_silenced_in_alertmanager_counts_as_acknowledged_there() {
+    let am = Alertmanager::start();
+    let home = Home::new(&source(&format!(
+        "[[source]]\nname = \"prod\"\nalertmanager = \"{}\"\nevery = \"5s\"\n",
+        am.url()
+    )));
+    let _running = home.run();
+    am.post_alert(ALERT, SUMMARY);
+    home.wait_status("ringing", |s| s["incidents"][0]["state"] == "ringing");
+
+    // A teammate silences it in Alertmanager's own UI (the same API call).
+    let silence = format!(
+        r#"{{"matchers":[{{"name":"alertname","value":"HighErrorRate","isRegex":false,"isEqual":true}}],
+            "startsAt":"{now}","endsAt":"2099-01-01T00:00:00Z","createdBy":"alex","comment":"on it"}}"#,
+        now = support::alertmanager::rfc3339_now()
+    );
+    let made = am.send("POST", "/api/v2/silences", &silence);
+    assert_eq!(made.status, 200, "{made:?}");
+    let status = home.wait_status("acknowledged at the source", |s| {
+        s["incidents"][0]["state"] == "acknowledged"
+    });
+    assert_eq!(status["incidents"][0]["acknowledged_via"], "source");
+    // Klaxon adds no silence of its own on top of the teammate's.
+    std::thread::sleep(Duration::from_secs(2));
+    let silences = am.silences();
+    assert_eq!(silences.as_array().unwrap().len(), 1, "{silences:#}");
+}

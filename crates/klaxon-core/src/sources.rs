@@ -47,6 +47,9 @@ pub struct Alert {
     pub since: Option<Timestamp>,
     /// The source's labels (or fields), shown as the incident's evidence.
     pub labels: Vec<(String, String)>,
+    /// Someone already has it at the source (silenced in Alertmanager): the incident counts
+    /// as acknowledged `via: "source"`.
+    pub acknowledged: bool,
 }
 
 impl Alert {
@@ -58,6 +61,7 @@ impl Alert {
             reason: bounded(reason, MAX_REASON),
             since: None,
             labels: Vec::new(),
+            acknowledged: false,
         }
     }
 

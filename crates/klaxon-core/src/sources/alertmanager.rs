@@ -1,8 +1,9 @@
 //! Alertmanager's API v2 (read from prometheus/alertmanager's `api/v2/openapi.yaml`):
-//! `GET /api/v2/alerts?active=true&silenced=false&inhibited=false` with the source's `filter`
+//! `GET /api/v2/alerts?active=true&silenced=true&inhibited=false` with the source's `filter`
 //! as `filter=` matchers gives what fires now, one alert per fingerprint. Acknowledging one in
 //! Klaxon `POST`s a silence for its labels (`createdBy: "klaxon"`), so the rest of the team's
-//! tooling sees that someone has it.
+//! tooling sees that someone has it; and the other way round, an alert someone silenced in
+//! Alertmanager counts as acknowledged there (it still fires, so it is not resolved).
 
 use std::time::Duration;
 
@@ -23,6 +24,14 @@ struct Gettable {
     annotations: std::collections::BTreeMap<String, String>,
     #[serde(rename = "startsAt")]
     starts_at: Option<String>,
+    #[serde(default)]
+    status: AlertStatus,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AlertStatus {
+    #[serde(default, rename = "silencedBy")]
+    silenced_by: Vec<String>,
 }
 
 /// Every active, unsilenced, uninhibited alert that matches `filter`.
@@ -33,7 +42,7 @@ pub async fn poll(
 ) -> Result<Vec<Alert>, String> {
     let mut query = vec![
         ("active", "true".to_string()),
-        ("silenced", "false".to_string()),
+        ("silenced", "true".to_string()),
         ("inhibited", "false".to_string()),
     ];
     query.extend(filter.iter().map(|f| ("filter", f.clone())));
@@ -62,9 +71,11 @@ fn alert(a: &Gettable) -> Alert {
         .starts_at
         .as_deref()
         .and_then(|t| t.parse::<Timestamp>().ok());
-    Alert::new(&a.fingerprint, &title, &reason)
+    let mut alert = Alert::new(&a.fingerprint, &title, &reason)
         .since(since)
-        .labels(a.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .labels(a.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    alert.acknowledged = !a.status.silenced_by.is_empty();
+    alert
 }
 
 /// Creates a silence for exactly these labels, from now for `length`; returns its id.

@@ -194,6 +194,9 @@ impl Owner {
                         &firing_of(source, alert),
                         now,
                     ));
+                    if alert.acknowledged {
+                        changed.extend(self.acknowledged_at_source(source, &alert.key, now));
+                    }
                 }
             }
             Read::Fired(alert) => changed.extend(self.book.alert_firing(
@@ -223,6 +226,20 @@ impl Owner {
             Read::Connected | Read::Unreachable { .. } => {}
         }
         changed
+    }
+
+    /// Someone has the alert at its source (a silence in Alertmanager): a ringing incident is
+    /// acknowledged `via: "source"`.
+    fn acknowledged_at_source(&mut self, source: &str, key: &str, now: Timestamp) -> Vec<Incident> {
+        let ringing = self.book.open_incidents().find(|i| {
+            matches!(&i.origin, Origin::Alert { source: s, key: k } if s == source && k == key)
+                && matches!(i.state, IncidentState::Ringing | IncidentState::Snoozed)
+        });
+        let Some(id) = ringing.map(|i| i.id) else {
+            return Vec::new();
+        };
+        let via = crate::domain::states::AckVia::Source;
+        self.book.acknowledge(&mut self.writer, Some(id), via, now)
     }
 
     fn count_firing(&mut self, source: &str) {
@@ -270,7 +287,11 @@ impl Owner {
         let Origin::Alert { source, key } = &incident.origin else {
             return;
         };
-        if incident.state != IncidentState::Acknowledged || key == UNREACHABLE_KEY {
+        // Acknowledged at the source itself: it knows already.
+        if incident.state != IncidentState::Acknowledged
+            || key == UNREACHABLE_KEY
+            || incident.acknowledged_via == Some(crate::domain::states::AckVia::Source)
+        {
             return;
         }
         let Some(w) = self.sources.watched.get(source) else {
