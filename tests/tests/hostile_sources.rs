@@ -1,0 +1,109 @@
+//! Sources that misbehave, against the real `klaxon run`: a server that answers an endless
+//! body, and an ntfy "stream" that is one endless line. Each is a clear `unreachable` reason;
+//! the engine keeps answering and its memory stays small.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use support::{Home, closed_port, fast_config};
+
+/// Answers every request with 200 and a body of `A`s that never ends (until dropped).
+struct Endless {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+}
+
+impl Endless {
+    fn start() -> Endless {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Ok(mut conn) = conn else { continue };
+                let flag = flag.clone();
+                std::thread::spawn(move || {
+                    let mut request = [0u8; 4096];
+                    let _ = conn.read(&mut request);
+                    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                                Transfer-Encoding: chunked\r\n\r\n";
+                    if conn.write_all(head.as_bytes()).is_err() {
+                        return;
+                    }
+                    let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "A".repeat(64 * 1024));
+                    while !flag.load(Ordering::Relaxed) {
+                        if conn.write_all(chunk.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Endless { addr, stop }
+    }
+}
+
+impl Drop for Endless {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(self.addr);
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_endless_answer_or_stream_is_unreachable_not_a_crash() {
+    let endless = Endless::start();
+    let home = Home::new(&format!(
+        "{}[[source]]\nname = \"am\"\nalertmanager = \"http://{addr}\"\nevery = \"5s\"\n\n\
+         [[source]]\nname = \"topic\"\nntfy = \"http://{addr}/alerts\"\n",
+        fast_config(closed_port(), ""),
+        addr = endless.addr
+    ));
+    let running = home.run();
+    let status = home.wait_status("both unreachable", |s| {
+        s["sources"]
+            .as_array()
+            .is_some_and(|all| all.len() == 2 && all.iter().all(|x| x["state"] == "unreachable"))
+    });
+    let reasons: Vec<&str> = status["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("larger than 4 MiB")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("overlong line")),
+        "{reasons:?}"
+    );
+    // Read again and again for a while: memory stays near where an idle engine sits.
+    std::thread::sleep(Duration::from_secs(12));
+    assert_eq!(home.status()["live"], true);
+    let rss = rss_kib(running.child.id());
+    assert!(
+        rss < 80 * 1024,
+        "klaxon run uses {rss} KiB after endless answers"
+    );
+    assert!(home.status()["incidents"].as_array().unwrap().is_empty());
+}
