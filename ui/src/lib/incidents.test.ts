@@ -66,6 +66,8 @@ describe("the evidence", () => {
   it("knows when the check kept no evidence at all", () => {
     expect(hasEvidence({})).toBe(false);
     expect(hasEvidence({ body_excerpt: "Bad Gateway" })).toBe(true);
+    expect(hasEvidence({ labels: [] })).toBe(false);
+    expect(hasEvidence({ labels: [["severity", "page"]] })).toBe(true);
   });
 });
 

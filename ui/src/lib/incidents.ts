@@ -19,6 +19,7 @@ const KINDS: Record<TimelineKind, string> = {
   ack_expired: "Still down after the acknowledgement: rang again",
   notified: "Notified",
   delivery_failed: "Notification failed",
+  source_silenced: "Silenced at its source",
 };
 
 /** A timeline event's kind as a person would say it. */
@@ -107,5 +108,7 @@ export function certExpiry(iso: string, now: Date): string {
 
 /** Whether the evidence holds anything at all. */
 export function hasEvidence(e: Evidence): boolean {
-  return e.status !== undefined || !!e.remote || !!e.records || !!e.cert_expires || !!e.body_excerpt;
+  return (
+    e.status !== undefined || !!e.remote || !!e.records || !!e.cert_expires || !!e.body_excerpt || !!e.labels?.length
+  );
 }

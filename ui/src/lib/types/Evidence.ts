@@ -15,4 +15,8 @@ remote?: string, cert_expires?: string,
 /**
  * Records a DNS check received.
  */
-records?: Array<string>, };
+records?: Array<string>, 
+/**
+ * An outside alert's labels (or a source's fields), name and value.
+ */
+labels?: Array<[string, string]>, };

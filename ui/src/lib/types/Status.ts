@@ -6,6 +6,7 @@ import type { MonitorView } from "./MonitorView";
 import type { Overall } from "./Overall";
 import type { PausedUntil } from "./PausedUntil";
 import type { SoundStatus } from "./SoundStatus";
+import type { SourceView } from "./SourceView";
 
 /**
  * `klaxon status --json`.
@@ -70,4 +71,8 @@ faults: Array<string>,
 /**
  * Am I covered? Whether tonight's alarm would reach the founder (live engines).
  */
-coverage?: Coverage | null, };
+coverage?: Coverage | null, 
+/**
+ * Monitoring that runs elsewhere, and whether it can be read.
+ */
+sources?: Array<SourceView>, };

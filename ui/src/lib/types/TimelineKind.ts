@@ -3,4 +3,4 @@
 /**
  * What one line of an incident's timeline records.
  */
-export type TimelineKind = "first_failure" | "confirmed" | "alarm_started" | "alarm_restarted" | "acknowledged" | "snoozed" | "snooze_ended" | "recovered" | "down_again" | "resolved" | "monitor_removed" | "ack_expired" | "notified" | "delivery_failed";
+export type TimelineKind = "first_failure" | "confirmed" | "alarm_started" | "alarm_restarted" | "acknowledged" | "snoozed" | "snooze_ended" | "recovered" | "down_again" | "resolved" | "monitor_removed" | "ack_expired" | "notified" | "delivery_failed" | "source_silenced";
