@@ -5,7 +5,7 @@ import { emit } from "@tauri-apps/api/event";
 import type { InvokeArgs } from "@tauri-apps/api/core";
 import type {
   ChannelForm, ChannelSettings, Draft, DraftRequest, IncidentNotes, IncidentView, MonitorState, MonitorView, SavedDraft,
-  Settings, Slot, Status,
+  Settings, Slot, SourceView, Status,
 } from "../lib/types";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -21,6 +21,11 @@ export function incident(id: number, over: Partial<IncidentView> = {}): Incident
     acknowledged_via: null, snoozed_until: null, time_to_acknowledge_s: null, time_to_recover_s: null,
     reason: "connection refused", ...over,
   };
+}
+
+/** A `[[source]]` as `status` shows it: a reachable Alertmanager with nothing firing unless told. */
+export function source(name: string, over: Partial<SourceView> = {}): SourceView {
+  return { name, kind: "alertmanager", state: "reachable", reason: null, last_read: null, firing: 0, ...over };
 }
 
 /** A status as the app sends it. `overall` is Rust's to decide (`Status::overall`), so a test
