@@ -216,3 +216,32 @@ describe("deliveries and the acknowledgement", () => {
     expect(screen.getByTestId("acknowledged").textContent).toBe("not acknowledged");
   });
 });
+
+describe("an incident from a source", () => {
+  const now = new Date("2026-11-30T09:00:00Z");
+
+  it("names the source and shows the alert's labels as a table of text", async () => {
+    new FakeEngine();
+    const i = incident(5, { monitor: "HighErrorRate", source: "prod-am", state: "ringing", resolved_at: null });
+    const labels: [string, string][] = [
+      ["alertname", "HighErrorRate"],
+      ["severity", "page"],
+      ["summary", "<img src=x onerror=alert(1)> 5xx above 2 %"],
+    ];
+    render(IncidentDetail, { detail: { incident: i, timeline: [], evidence: { labels } }, now, onback: () => {} });
+
+    expect(screen.getByTestId("incident-source").textContent).toBe("prod-am");
+    const rows = screen.getAllByTestId("evidence-label");
+    expect(rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent))).toEqual(labels);
+    expect(screen.getByTestId("evidence-labels").querySelector("img")).toBeNull();
+    expect(screen.queryByText("The check kept no evidence.")).toBeNull();
+  });
+
+  it("shows no source and no labels for a monitor's incident", async () => {
+    new FakeEngine();
+    open();
+    expect(screen.queryByTestId("incident-source")).toBeNull();
+    expect(screen.queryByTestId("evidence-labels")).toBeNull();
+    expect(screen.getByText("The check kept no evidence.")).toBeTruthy();
+  });
+});

@@ -33,6 +33,16 @@ describe("the Incidents view", () => {
     expect(rows[1].textContent).toContain("—");
   });
 
+  it("says which source an outside alert's incident came from", async () => {
+    new FakeEngine({
+      history: () => [incident(4, { monitor: "HighErrorRate", source: "prod-am" }), incident(3, { monitor: "api" })],
+    });
+    render(IncidentsView);
+    const rows = await screen.findAllByTestId("incident-row");
+    expect(rows[0].querySelector('[data-testid="row-source"]')?.textContent).toBe("from prod-am");
+    expect(rows[1].querySelector('[data-testid="row-source"]')).toBeNull();
+  });
+
   it("opens an incident's timeline and evidence, as text, and goes back", async () => {
     const engine = new FakeEngine({
       history: () => [incident(3)],
