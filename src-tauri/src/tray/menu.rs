@@ -47,10 +47,10 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<M
         menu.append(&shown(app, &format!("⚠ {problem}"))?)?;
         menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
-    for m in &status.monitors {
-        menu.append(&shown(app, &format!("{} — {}", m.name, m.state))?)?;
+    for line in watched_lines(status) {
+        menu.append(&shown(app, &line)?)?;
     }
-    if !status.monitors.is_empty() {
+    if !status.monitors.is_empty() || !status.sources.is_empty() {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
     let ringing = status.overall() == Overall::Ringing;
@@ -174,9 +174,60 @@ fn ask_engine<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     });
 }
 
+/// What is watched, one line each: the monitors; then, as outside alerts have no monitor
+/// line, each open one with where it came from, and each source with whether it can be read.
+fn watched_lines(status: &Status) -> Vec<String> {
+    use klaxon_core::text::printable;
+    let monitors = status
+        .monitors
+        .iter()
+        .map(|m| format!("{} — {}", printable(&m.name), m.state));
+    let alerts = status.incidents.iter().filter_map(|i| {
+        let from = i.source.as_deref()?;
+        Some(format!(
+            "{} — {} ({})",
+            printable(&i.monitor),
+            i.state,
+            printable(from)
+        ))
+    });
+    let sources = status
+        .sources
+        .iter()
+        .map(|s| format!("{} ({}) — {}", printable(&s.name), s.kind, s.state));
+    monitors.chain(alerts).chain(sources).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outside_alerts_and_their_sources_are_listed_with_escaped_titles() {
+        let status: Status = serde_json::from_value(serde_json::json!({
+            "overall": "ringing",
+            "monitors": [{"name": "API", "state": "up", "last_checked": null, "latency_ms": 3,
+                          "reason": null, "target": "http://127.0.0.1/"}],
+            "incidents": [{"id": 2, "monitor": "Disk\u{1b}[2J full on db-1", "source": "prod",
+                "state": "ringing", "opened_at": "2026-12-01T02:07:31Z", "acknowledged_at": null,
+                "resolved_at": null, "first_failure_at": "2026-12-01T02:07:00Z",
+                "recovered_at": null, "acknowledged_via": null, "snoozed_until": null,
+                "time_to_acknowledge_s": null, "time_to_recover_s": null, "reason": "97%"}],
+            "blind": false, "live": true, "faults": [],
+            "sources": [{"name": "prod", "kind": "alertmanager", "state": "unreachable",
+                         "reason": "HTTP 500", "last_read": null, "firing": 1}]
+        }))
+        .unwrap();
+        let lines = watched_lines(&status);
+        assert_eq!(lines[0], "API — up");
+        assert!(lines[1].starts_with("Disk"), "{lines:?}");
+        assert!(
+            lines[1].ends_with(" full on db-1 — ringing (prod)"),
+            "{lines:?}"
+        );
+        assert!(!lines[1].contains('\u{1b}'), "{lines:?}");
+        assert_eq!(lines[2], "prod (alertmanager) — unreachable");
+    }
 
     #[test]
     fn every_action_comes_back_from_its_menu_id() {
