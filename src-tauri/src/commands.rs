@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use klaxon_core::aftermath::look_back::{DayBar, IncidentDetail};
-use klaxon_core::config::channel_form::{ChannelForm, ChannelSettings, EscalationForm};
 use klaxon_core::config::Config;
+use klaxon_core::config::channel_form::{ChannelForm, ChannelSettings, EscalationForm};
 use klaxon_core::config::edit::ConfigDocument;
 use klaxon_core::config::form::{AlarmForm, CheckOutcome, FieldProblem, MonitorForm, Settings};
 use klaxon_core::domain::delivery::Outcome;
@@ -82,7 +82,9 @@ pub async fn page_answer(
     let path = state.paths.config.clone();
     let config = blocking(move || Ok(Config::load(&path)?)).await?;
     let Some(page) = config.page else {
-        return Err(Error::Refused("there is no [page] in the config any more".into()));
+        return Err(Error::Refused(
+            "there is no [page] in the config any more".into(),
+        ));
     };
     let paged = Paged {
         topic: page.ntfy,
@@ -92,7 +94,8 @@ pub async fn page_answer(
     Ok(state.client().page_answer(&paged, limit).await?)
 }
 
-/// Who is paging when the form leaves it empty: the logged-in user, as `klaxon page` says it.
+/// Who is paging when the form leaves it empty: the logged-in user (`klaxon page` adds the
+/// host's name, which this crate has no way to read).
 fn default_from() -> String {
     ["USER", "USERNAME"]
         .iter()
