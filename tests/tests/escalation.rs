@@ -532,3 +532,53 @@ fn a_locked_database_delays_no_channel_behind_the_others() {
     let _ = locker.wait();
     drop(running);
 }
+
+/// A server that takes connections and never answers.
+fn silent_server() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for socket in listener.incoming() {
+            held.push(socket);
+        }
+    });
+    addr
+}
+
+/// Killed while two phones' servers hung: after the restart, asking those servers whether they
+/// got the message holds up no other step of the ladder.
+#[test]
+fn after_a_kill_a_hung_phone_server_holds_up_no_other_step() {
+    let silent = silent_server();
+    let hook = support::webhook::Receiver::start();
+    let down = format!("http://{}/health", closed_port());
+    let mut text = fast_config(closed_port(), &http_monitor("API", &down));
+    for name in ["p1", "p2"] {
+        text.push_str(&format!(
+            "[[channel]]\nname = \"{name}\"\nkind = \"ntfy\"\nserver = \"http://{silent}\"\n\
+             topic = \"{name}\"\n\n"
+        ));
+    }
+    text.push_str(&format!(
+        "[[channel]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{}\"\n\n\
+         [escalation]\nsteps = [ {{ after = \"0s\", notify = [\"siren\", \"p1\", \"p2\"] }},\n  \
+         {{ after = \"12s\", notify = [\"hook\"] }} ]\n",
+        hook.url()
+    ));
+    let home = Home::new(&text);
+    let first = home.run();
+    home.wait_status("API ringing", |s| s["incidents"][0]["state"] == "ringing");
+    let opened = std::time::Instant::now();
+    // Both phones' messages are in flight, their servers silent.
+    std::thread::sleep(Duration::from_secs(3));
+    first.kill9();
+    let second = home.run();
+    hook.wait_for(1, LIMIT);
+    let late = opened.elapsed();
+    assert!(
+        late < Duration::from_secs(20),
+        "the 12 s step came {late:?} after the alarm"
+    );
+    drop(second);
+}

@@ -204,15 +204,14 @@ impl Post {
                 delivery: Some(delivery.id),
                 ack_code: None,
             };
-            if delivery.in_flight
-                && channels::already_arrived(&self.http, &config, delivery.id, delivery.created_at)
-                    .await
-            {
-                self.arrived_before_the_restart(&config, &message, delivery.id)
-                    .await;
-                continue;
-            }
-            self.fly(config, message, Start::Row(delivery.id), delivery.attempts);
+            // Whether a message cut off by the kill arrived is asked in its own task: a
+            // service that does not answer holds up no other delivery.
+            let start = if delivery.in_flight {
+                Start::Unsure(delivery.id, delivery.created_at)
+            } else {
+                Start::Row(delivery.id)
+            };
+            self.fly(config, message, start, delivery.attempts);
         }
     }
 
@@ -274,26 +273,6 @@ impl Post {
         }
     }
 
-    async fn arrived_before_the_restart(
-        &self,
-        channel: &ChannelConfig,
-        message: &Message,
-        id: i64,
-    ) {
-        let now = self.clock.now();
-        self.write(move |s| s.record_attempt(id, &Outcome::Delivered, now))
-            .await;
-        let report = Report {
-            incident_id: message.incident.id,
-            channel: channel.name.clone(),
-            kind: channel.kind(),
-            event: message.event,
-            outcome: Outcome::Delivered,
-            recalled: false,
-        };
-        let _ = self.reports.send(report).await;
-    }
-
     /// One delivery's attempts, in a task of its own, until delivered or given up.
     fn fly(&mut self, channel: ChannelConfig, message: Message, start: Start, done: u32) {
         let message = Message {
@@ -315,6 +294,23 @@ impl Post {
         let flight = self.flights.spawn(async move {
             let (row, mut attempt) = match start {
                 Start::Row(id) => (Some(id), done),
+                Start::Unsure(id, since) => {
+                    if channels::already_arrived(&http, &channel, id, since).await {
+                        let now = clock.now();
+                        write(db, move |s| s.record_attempt(id, &Outcome::Delivered, now)).await;
+                        let report = Report {
+                            incident_id: message.incident.id,
+                            channel: channel.name.clone(),
+                            kind: channel.kind(),
+                            event: message.event,
+                            outcome: Outcome::Delivered,
+                            recalled: false,
+                        };
+                        let _ = reports.send(report).await;
+                        return;
+                    }
+                    (Some(id), done)
+                }
                 Start::Enqueue => {
                     let (id, step, event) =
                         (message.incident.id, message.step.clone(), message.event);
@@ -416,19 +412,15 @@ impl Post {
             Err(_) => None,
         }
     }
-
-    async fn write<T: Send + 'static>(
-        &self,
-        change: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
-    ) -> Option<T> {
-        write(self.db.clone(), change).await
-    }
 }
 
 /// Where a delivery's task begins.
 enum Start {
     /// Its row is in the outbox already (taken up after a restart).
     Row(i64),
+    /// Its row, whose last attempt was cut off by a kill: the service is asked first whether
+    /// it has the message (written since then).
+    Unsure(i64, Timestamp),
     /// It is written down first, unless this step was written (and sent) before.
     Enqueue,
 }
