@@ -82,6 +82,13 @@ impl ConfigDocument {
                  out of that list first, then delete it"
             )));
         }
+        if self.last_phone_told_on_sleep(index) {
+            return Err(Error::Edit(format!(
+                "{name} is the last ntfy or Pushover channel, which [heartbeat] notify_on_sleep = \
+                 true tells before the machine sleeps: set notify_on_sleep to false or to a list \
+                 first, then delete it"
+            )));
+        }
         let steps: Vec<String> = self
             .escalation_form()
             .steps
@@ -173,6 +180,30 @@ impl ConfigDocument {
         self.channels()?
             .iter()
             .position(|t| t.get("name").and_then(Item::as_str).map(str::trim) == Some(name))
+    }
+
+    /// Whether the channel at `index` is the only phone channel (ntfy or Pushover) while
+    /// `notify_on_sleep = true` tells every one: without it the file would not parse.
+    fn last_phone_told_on_sleep(&self, index: usize) -> bool {
+        let told_all = self
+            .doc
+            .get("heartbeat")
+            .and_then(Item::as_table_like)
+            .and_then(|h| h.get("notify_on_sleep"))
+            .and_then(Item::as_bool)
+            == Some(true);
+        let phone = |t: &Table| {
+            matches!(
+                t.get("kind").and_then(Item::as_str).map(str::trim),
+                Some("ntfy" | "pushover")
+            )
+        };
+        let Some(channels) = self.channels() else {
+            return false;
+        };
+        told_all
+            && channels.get(index).is_some_and(phone)
+            && channels.iter().filter(|t| phone(t)).count() == 1
     }
 
     /// The list `[heartbeat] notify_on_sleep` names, when it is one (not `true`).

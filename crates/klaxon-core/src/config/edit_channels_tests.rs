@@ -356,3 +356,19 @@ fn renaming_a_channel_renames_it_in_notify_on_sleep() {
         "{text}"
     );
 }
+
+#[test]
+fn the_last_phone_told_before_sleep_by_true_cannot_be_deleted() {
+    let text = "[[channel]]\nname = \"phone\"\nkind = \"ntfy\"\ntopic = \"klaxon-sam\"\n\n\
+                [[channel]]\nname = \"team\"\nkind = \"slack\"\nurl = \"{secret:slack-hook}\"\n\n\
+                [heartbeat]\nnotify_on_sleep = true\n";
+    let (_dir, _path, mut doc) = document(text);
+    doc.delete_channel("team").unwrap();
+    let err = doc.delete_channel("phone").unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "phone is the last ntfy or Pushover channel, which [heartbeat] notify_on_sleep = true \
+         tells before the machine sleeps: set notify_on_sleep to false or to a list first, then \
+         delete it"
+    );
+}
