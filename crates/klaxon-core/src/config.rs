@@ -26,7 +26,7 @@ pub use alarm_table::{AlarmConfig, SoundChoice};
 pub use channel_table::{ChannelConfig, ChannelTarget, NTFY_SH, PUSHOVER_API};
 pub use escalation_table::{Escalation, Recipient, Step};
 pub use heartbeat_table::HeartbeatConfig;
-pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig};
+pub use judge_table::{DEFAULT_WITNESSES, JudgeConfig, recheck_spacing};
 pub use product::ProductConfig;
 pub use source_table::{PageConfig, SourceConfig, SourceTarget};
 

@@ -15,8 +15,9 @@ pub struct JudgeConfig {
     pub confirm: u32,
     /// Consecutive successes before a down monitor counts as up again.
     pub recover: u32,
-    /// The pause between those quick re-checks.
-    pub retry_every: Duration,
+    /// The pause between those quick re-checks; `None` (the default) follows each monitor's
+    /// interval ([`recheck_spacing`]).
+    pub retry_every: Option<Duration>,
     /// After the machine wakes from sleep, wait this long before checking again.
     pub grace_after_resume: Duration,
     /// `host:port` targets outside this machine; if none answers, the laptop is offline.
@@ -28,11 +29,20 @@ impl Default for JudgeConfig {
         JudgeConfig {
             confirm: 2,
             recover: 2,
-            retry_every: Duration::from_secs(2),
+            retry_every: None,
             grace_after_resume: Duration::from_secs(10),
             witnesses: DEFAULT_WITNESSES.iter().map(|w| w.to_string()).collect(),
         }
     }
+}
+
+/// The pause between a monitor's confirming re-checks when `retry_every` is not given: half
+/// its interval, between 250 ms and 1 s. A failure is then confirmed (two re-checks) at most
+/// 2 s after it was first seen, whatever the interval, while a blip of up to about that long is
+/// still forgiven; `retry_every` lengthens it for services that restart slowly on a deploy.
+pub fn recheck_spacing(every: Duration, configured: Option<Duration>) -> Duration {
+    configured
+        .unwrap_or_else(|| (every / 2).clamp(Duration::from_millis(250), Duration::from_secs(1)))
 }
 
 /// Public anycast DNS resolvers: independent of each other and of the user's services.
@@ -60,7 +70,7 @@ impl RawJudge {
         }
         let (field, within) = ("judge.retry_every", bounds::RETRY_EVERY);
         if let Some(d) = errs.bounded(&self.retry_every, field, within) {
-            judge.retry_every = d;
+            judge.retry_every = Some(d);
         }
         let (field, within) = ("judge.grace_after_resume", bounds::GRACE_AFTER_RESUME);
         if let Some(d) = errs.bounded(&self.grace_after_resume, field, within) {

@@ -50,7 +50,7 @@ min_days = 7
     )
     .unwrap();
     assert_eq!(config.judge.confirm, 3);
-    assert_eq!(config.judge.retry_every, Duration::from_millis(500));
+    assert_eq!(config.judge.retry_every, Some(Duration::from_millis(500)));
     assert_eq!(config.judge.witnesses, ["127.0.0.1:9", "[::1]:53"]);
     assert_eq!(config.monitors.len(), 4);
     let Target::Http(api) = &config.monitors[0].target else {

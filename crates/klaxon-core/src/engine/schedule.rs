@@ -60,7 +60,8 @@ pub struct Context {
     pub in_flight: Arc<Semaphore>,
     pub witnesses: Arc<Witnesses>,
     pub thresholds: Thresholds,
-    pub retry_every: Duration,
+    /// `judge.retry_every`; `None` follows each monitor's interval.
+    pub retry_every: Option<Duration>,
     pub grace_after_resume: Duration,
     pub clock: SharedClock,
 }
@@ -84,7 +85,7 @@ impl MonitorTask {
         monitor: Monitor,
         prober: Prober,
         generation: u64,
-        phase: Duration,
+        phase: Phase,
         ctx: Arc<Context>,
     ) -> MonitorTask {
         let crashes = ctx.crashes.clone();
@@ -97,11 +98,16 @@ impl MonitorTask {
             judgement: Judgement::default(),
         };
         let name = monitor.name.clone();
-        let first = later(Instant::now(), phase);
+        let now = Instant::now();
+        // The first check early; after it, the regular slot where the spread puts it.
+        let rhythm = Rhythm {
+            slot: later(now, phase.spread),
+            next: later(now, phase.first),
+        };
         // A panic in a check must not end this monitor's watch quietly: it is caught here and
         // the engine restarts the task.
         let handle = tokio::spawn(async move {
-            if let Err(panic) = AssertUnwindSafe(task.run(first)).catch_unwind().await {
+            if let Err(panic) = AssertUnwindSafe(task.run(rhythm)).catch_unwind().await {
                 let _ = crashes.send(Crash {
                     monitor: name,
                     generation,
@@ -166,12 +172,8 @@ enum Turn {
 }
 
 impl Runner {
-    async fn run(mut self, first: Instant) {
+    async fn run(mut self, mut rhythm: Rhythm) {
         let mut directions = self.ctx.directions.clone();
-        let mut rhythm = Rhythm {
-            slot: first,
-            next: first,
-        };
         loop {
             match self.wait_for_turn(&mut directions, &mut rhythm).await {
                 Turn::Stop => return,
@@ -191,7 +193,8 @@ impl Runner {
                 return;
             }
             let every = self.monitor.every;
-            rhythm.advance(recheck, Instant::now(), every, self.ctx.retry_every);
+            let spacing = crate::config::recheck_spacing(every, self.ctx.retry_every);
+            rhythm.advance(recheck, Instant::now(), every, spacing);
         }
     }
 
@@ -317,13 +320,32 @@ fn slept(
     wall - mono > jiff::SignedDuration::try_from(SLEEP_THRESHOLD).unwrap_or_default()
 }
 
-/// Spreads first checks over the interval: monitor `index` of `count` starts at
-/// `index / count` of its interval. A single monitor is checked at once.
-pub fn phase(index: usize, count: usize, every: Duration) -> Duration {
+/// Every monitor started together is checked for the first time within this: a founder who
+/// starts Klaxon or adds a service sees its state at once, not after its interval.
+pub const FIRST_CHECKS_WITHIN: Duration = Duration::from_secs(2);
+
+/// When a monitor started with others is first checked, and where its regular slot sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Phase {
+    /// The first check, after the start: monitors spread over [`FIRST_CHECKS_WITHIN`].
+    pub first: Duration,
+    /// The regular rhythm's offset: monitors spread over their interval, so a hundred of them
+    /// do not all check in the same two seconds every time.
+    pub spread: Duration,
+}
+
+/// Monitor `index` of `count` started together: first checked at `index / count` of
+/// [`FIRST_CHECKS_WITHIN`] (or of its interval, if shorter), then in its slot at `index /
+/// count` of its interval. A single monitor is checked at once.
+pub fn phase(index: usize, count: usize, every: Duration) -> Phase {
     if count <= 1 {
-        return Duration::ZERO;
+        return Phase::default();
     }
-    every.mul_f64(index as f64 / count as f64)
+    let share = index as f64 / count as f64;
+    Phase {
+        first: every.min(FIRST_CHECKS_WITHIN).mul_f64(share),
+        spread: every.mul_f64(share),
+    }
 }
 
 /// Watches for the wall clock running ahead of the monotonic one: the machine slept. Sends
@@ -370,11 +392,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_checks_are_spread_over_the_interval() {
+    fn first_checks_come_within_two_seconds_then_spread_over_the_interval() {
         let every = Duration::from_secs(30);
-        assert_eq!(phase(0, 1, every), Duration::ZERO);
-        assert_eq!(phase(0, 500, every), Duration::ZERO);
-        assert_eq!(phase(250, 500, every), Duration::from_secs(15));
-        assert!(phase(499, 500, every) < every);
+        assert_eq!(phase(0, 1, every), Phase::default());
+        assert_eq!(phase(0, 500, every), Phase::default());
+        let middle = phase(250, 500, every);
+        assert_eq!(middle.first, Duration::from_secs(1));
+        assert_eq!(middle.spread, Duration::from_secs(15));
+        let last = phase(499, 500, every);
+        assert!(last.first < FIRST_CHECKS_WITHIN && last.spread < every);
+        // An interval shorter than the window: the first checks spread over the interval.
+        let fast = phase(1, 2, Duration::from_secs(1));
+        assert_eq!(fast.first, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn a_recheck_comes_early_and_the_slot_keeps_its_place() {
+        let start = Instant::now();
+        let every = Duration::from_secs(20);
+        let mut rhythm = Rhythm {
+            slot: start + Duration::from_secs(10),
+            next: start + Duration::from_secs(1),
+        };
+        // First check (at 1 s) failed: re-check 1 s later, the slot stays at 10 s.
+        rhythm.advance(
+            true,
+            start + Duration::from_secs(1),
+            every,
+            Duration::from_secs(1),
+        );
+        assert_eq!(rhythm.next, start + Duration::from_secs(2));
+        // Settled: the next regular check is the spread slot plus the interval.
+        rhythm.advance(
+            false,
+            start + Duration::from_secs(2),
+            every,
+            Duration::from_secs(1),
+        );
+        assert_eq!(rhythm.next, start + Duration::from_secs(30));
     }
 }

@@ -55,7 +55,7 @@ impl Owner {
             }
         } else {
             self.generation += 1;
-            let mut restarted = self.start_monitor(&monitor, Duration::ZERO);
+            let mut restarted = self.start_monitor(&monitor, Default::default());
             if let Some(old) = self.watched.get(&crash.monitor) {
                 restarted.view = old.view.clone();
                 restarted.verdict = old.verdict;

@@ -2,7 +2,6 @@
 //! restarted, so a reload never disturbs the others.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc, watch};
 
@@ -44,8 +43,21 @@ impl Owner {
             let changed = self.book.monitor_removed(&mut self.writer, &name, now);
             self.announce(changed.into_iter().collect());
         }
-        let count = config.monitors.len();
-        for (index, monitor) in config.monitors.iter().enumerate() {
+        // Those (re)started now share the first-check window, in the config's order.
+        let starting: Vec<&Monitor> = config
+            .monitors
+            .iter()
+            .filter(|monitor| {
+                judge_changed
+                    || !self
+                        .watched
+                        .get(&monitor.name)
+                        .and_then(|w| w.task.as_ref())
+                        .is_some_and(|t| t.monitor == **monitor)
+            })
+            .collect();
+        let count = starting.len();
+        for (index, monitor) in starting.into_iter().enumerate() {
             let unchanged = self
                 .watched
                 .get(&monitor.name)
@@ -54,12 +66,7 @@ impl Owner {
             if unchanged && !judge_changed {
                 continue;
             }
-            // Spread a fresh start over the interval; a monitor added later starts at once.
-            let phase = if self.order.is_empty() {
-                schedule::phase(index, count, monitor.every)
-            } else {
-                Duration::ZERO
-            };
+            let phase = schedule::phase(index, count, monitor.every);
             self.generation += 1;
             let watched = self.start_monitor(monitor, phase);
             self.watched.insert(monitor.name.clone(), watched);
@@ -88,7 +95,7 @@ impl Owner {
         self.publish();
     }
 
-    pub(super) fn start_monitor(&self, monitor: &Monitor, phase: Duration) -> Watched {
+    pub(super) fn start_monitor(&self, monitor: &Monitor, phase: schedule::Phase) -> Watched {
         let mut view = MonitorView {
             name: monitor.name.clone(),
             state: if self.paused.is_some() {
