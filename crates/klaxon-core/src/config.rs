@@ -178,6 +178,11 @@ fn channels(
     let mut channels = Vec::new();
     for (i, c) in raw.iter().enumerate() {
         let field = format!("channel[{}]", i + 1);
+        if i == bounds::MAX_CHANNELS {
+            let m = format!("at most {} channels", bounds::MAX_CHANNELS);
+            errs.push(c.span(), &field, m);
+            break;
+        }
         let name = c.get_ref().name();
         if !names.insert(name.get_ref().trim().to_string()) {
             let m = format!("a channel named {:?} is already defined", name.get_ref());

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import SettingsView from "./SettingsView.svelte";
-import { FakeEngine, channelForm, channelSettings, fail, settings } from "../test/fakeEngine";
+import { FakeEngine, channelForm, channelSettings, fail, settings, source, status } from "../test/fakeEngine";
 import type { MonitorForm } from "../lib/types";
 
 afterEach(async () => {
@@ -239,5 +239,25 @@ describe("channels", () => {
     await fireEvent.click(screen.getByTestId("test-channel"));
     await waitFor(() => expect(screen.getByTestId("channel-result").textContent).toContain("check the token"));
     expect(engine.called("test_channel")[0].args).toEqual({ name: "phone" });
+  });
+});
+
+describe("sources", () => {
+  it("lists each source with its state and reads one at once on Check now", async () => {
+    let checked = "";
+    new FakeEngine({
+      status: () => status({ sources: [source("prod", { state: "unreachable", reason: "HTTP 503" })] }),
+      check_source: (a) => {
+        checked = a.name as string;
+        return "reading prod now";
+      },
+    });
+    render(SettingsView);
+    const row = await screen.findByTestId("source");
+    expect(within(row).getByTestId("source-name").textContent).toBe("prod");
+    expect(within(row).getByTestId("source-state").textContent).toBe("unreachable");
+    await fireEvent.click(within(row).getByRole("button", { name: "Check now" }));
+    await waitFor(() => expect(checked).toBe("prod"));
+    expect(await within(row).findByText("reading prod now")).toBeTruthy();
   });
 });

@@ -30,6 +30,9 @@ impl Within {
     }
 }
 
+/// `[[channel]]`s: a phone, a team, a few webhooks; hundreds would be a mistake (and a flood).
+pub const MAX_CHANNELS: usize = 100;
+
 /// A monitor's `every`: more often than once a second is load, not monitoring.
 pub const EVERY: Within = Within {
     min: Duration::from_secs(1),

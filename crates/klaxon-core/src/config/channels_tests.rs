@@ -294,3 +294,18 @@ to = ["sam@example.com"]
                 from = \"a@example.com\"\nto = [\"b@example.com\"]\nca_file = \"/x.pem\"\n";
     parse(mail).unwrap();
 }
+
+#[test]
+fn a_hundred_and_one_channels_are_refused_at_the_first_too_many() {
+    let mut text = String::new();
+    for i in 0..=crate::config::bounds::MAX_CHANNELS {
+        text.push_str(&format!(
+            "[[channel]]\nname = \"c{i}\"\nkind = \"slack\"\nurl = \"http://127.0.0.1:1/{i}\"\n"
+        ));
+    }
+    let m = refusal(&text);
+    assert!(
+        m.contains(":401:1: channel[101]: at most 100 channels"),
+        "{m}"
+    );
+}

@@ -105,7 +105,7 @@ impl Command {
                 ))
             }
             Command::CheckSource { name } if name.len() > 256 => {
-                Err("a source's name is at most 64 characters".into())
+                Err("a source's name is at most 256 bytes".into())
             }
             Command::Ack { via, .. } if !AckVia::BY_COMMAND.contains(via) => Err(format!(
                 "an acknowledgement comes via cli, window, tray, not {via}"
