@@ -96,9 +96,7 @@ impl Alertmanager {
             if self.child.try_wait().unwrap().is_some() {
                 return false;
             }
-            if TcpStream::connect(self.addr).is_ok()
-                && send("GET", &format!("{}/-/ready", self.url()), &[], "").status == 200
-            {
+            if ready(self.addr) {
                 return true;
             }
             assert!(
@@ -222,4 +220,21 @@ pub fn rfc3339_now() -> String {
         rem % 60,
         now.subsec_millis()
     )
+}
+
+/// `GET /-/ready` answered 200. Anything else — refused, closed mid-start, no answer within
+/// 2 s — is "not yet", never a panic: a server still starting may accept and close.
+fn ready(addr: std::net::SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut conn) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+        return false;
+    };
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /-/ready HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if conn.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200")
 }

@@ -115,7 +115,19 @@ async fn follow(source: SourceConfig, generation: u64, reach: Reach) {
                     return;
                 }
                 wait = Duration::from_secs(1);
-                loop {
+                // Where to resume is written at most once a second (and when the stream ends):
+                // a flood of messages must not cost a database write each. After a kill -9, up
+                // to a second of messages is read again: an alert still open is the same
+                // incident; one resolved within that second may open again, and ring.
+                let mut unsaved: Option<String> = None;
+                let mut saved_at = tokio::time::Instant::now();
+                let ended = loop {
+                    if let Some(id) =
+                        unsaved.take_if(|_| saved_at.elapsed() >= Duration::from_secs(1))
+                    {
+                        remember(&reach.db, &cursor_name, &id).await;
+                        saved_at = tokio::time::Instant::now();
+                    }
                     match topic.next().await {
                         Ok(Some((said, id))) => {
                             let read = match said {
@@ -130,14 +142,18 @@ async fn follow(source: SourceConfig, generation: u64, reach: Reach) {
                             {
                                 return;
                             }
-                            if let Some(id) = id {
-                                remember(&reach.db, &cursor_name, &id).await;
+                            if id.is_some() {
+                                unsaved = id;
                             }
                         }
                         Ok(None) => break None,
                         Err(reason) => break Some(reason),
                     }
+                };
+                if let Some(id) = unsaved {
+                    remember(&reach.db, &cursor_name, &id).await;
                 }
+                ended
             }
             Err(reason) => Some(reason),
         };
