@@ -56,6 +56,8 @@ bench: deps
 	taskset -c 0 $(CARGO_TARGET_DIR)/release/examples/bench
 	$(CARGO) build --release -p klaxon-core --example siren_bench
 	$(CARGO_TARGET_DIR)/release/examples/siren_bench
+	$(CARGO) build --release -p klaxon-core --example wake_bench
+	$(CARGO_TARGET_DIR)/release/examples/wake_bench
 	cd ui && npm ci --no-audit --no-fund && npm run build
 	$(CARGO) build --release -p klaxon-app
 	python3 bench/app_bench.py
