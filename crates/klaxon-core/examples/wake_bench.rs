@@ -116,7 +116,7 @@ async fn outage_to_ringing(witness: SocketAddr, trials: usize, at_once: usize) {
     println!(
         "Interval alone: the kill lands uniformly in the cycle, so the next check comes after a \
          uniform wait of 0 to one interval (mean interval/2), then {CONFIRM} re-checks at the \
-         default spacing (half the interval, 250 ms to 1 s)."
+         default spacing (half the interval, 250 ms to 700 ms)."
     );
 }
 
