@@ -149,8 +149,11 @@ impl RawSource {
         errs: &mut Collector,
     ) -> Option<SourceConfig> {
         let name = self.name.get_ref().trim().to_string();
-        if name.is_empty() || name.len() > 64 {
-            let m = "give the source a name of 1 to 64 characters".to_string();
+        // The name is shown in the terminal, the log and the window: no escapes in it.
+        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+            let m = "give the source a name of 1 to 64 characters, none of them control \
+                     characters"
+                .to_string();
             errs.push(self.name.span(), &format!("{field}.name"), m);
             return None;
         }
@@ -275,14 +278,68 @@ impl RawSource {
 /// An ntfy topic's URL: http(s), with a topic after the server (`https://ntfy.sh/TOPIC`).
 fn topic_url(value: &Spanned<String>, field: &str, errs: &mut Collector) -> Option<String> {
     let url = http_url(value, field, errs)?;
+    // The whole URL kept in the keyring (the topic is what lets anyone page): its topic is
+    // checked when it is read.
+    if crate::secrets::is_reference(&url) {
+        return Some(url);
+    }
     let topic = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let path_has_topic = url
         .split_once("://")
         .is_some_and(|(_, rest)| rest.trim_end_matches('/').contains('/'));
     if !path_has_topic || topic.is_empty() {
-        let m = format!("{url:?} names no topic; write it as https://ntfy.sh/TOPIC");
+        // Never the URL itself: it may hold a user and password.
+        let m = "the URL names no topic; write it as https://ntfy.sh/TOPIC".to_string();
         errs.push(value.span(), field, m);
         return None;
     }
     Some(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Config;
+
+    fn errors(text: &str) -> String {
+        match Config::parse(text, Path::new("klaxon.toml")) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_source_name_with_control_characters_is_refused() {
+        let text =
+            "[[source]]\nname = \"prod\\u001b[31m\\u0007\"\ngatus = \"http://127.0.0.1:8080\"\n";
+        let said = errors(text);
+        assert!(said.contains("source[1].name"), "{said:?}");
+        assert!(!said.contains('\u{1b}'), "{said:?}");
+    }
+
+    #[test]
+    fn a_topic_url_without_a_topic_is_refused_without_echoing_its_credentials() {
+        for (table, field) in [
+            (
+                "[page]\nntfy = \"https://sam:hunter2@ntfy.example/\"\n",
+                "page.ntfy",
+            ),
+            (
+                "[[source]]\nname = \"p\"\nntfy = \"https://sam:hunter2@ntfy.example\"\n",
+                "source[1].ntfy",
+            ),
+        ] {
+            let said = errors(table);
+            assert!(said.contains(field), "{said:?}");
+            assert!(said.contains("names no topic"), "{said:?}");
+            assert!(!said.contains("hunter2"), "{said:?}");
+        }
+    }
+
+    #[test]
+    fn a_topic_url_kept_whole_in_the_keyring_is_taken() {
+        let said = errors("[page]\nntfy = \"{secret:page-topic}\"\n");
+        assert!(said.is_empty(), "{said:?}");
+    }
 }
