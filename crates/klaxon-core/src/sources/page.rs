@@ -66,6 +66,9 @@ pub async fn wait_for_reply(
     limit: Duration,
 ) -> Result<Option<String>, String> {
     let listen = async {
+        // A stream that ends is opened again, but never in a tight loop: a server (or a proxy)
+        // that ends every stream at once must not be hammered for the whole wait.
+        let mut pause = Duration::from_secs(1);
         loop {
             let mut topic = ntfy::open(http, topic_url, token, since, 1).await?;
             while let Some(event) = topic.next_message().await? {
@@ -75,6 +78,8 @@ pub async fn wait_for_reply(
                     return Ok(Some(crate::text::bounded(said, 300).into_owned()));
                 }
             }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(30));
         }
     };
     match tokio::time::timeout(limit, listen).await {
@@ -106,4 +111,42 @@ async fn publish(
     }
     let text = super::get("ntfy", request).await?;
     super::json("ntfy", &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A "topic" whose stream ends at once, every time: 200 and an empty body.
+    fn ending_topic() -> (String, Arc<AtomicUsize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let opened = Arc::new(AtomicUsize::new(0));
+        let count = opened.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                count.fetch_add(1, Ordering::Relaxed);
+                let mut request = [0u8; 4096];
+                let _ = conn.read(&mut request);
+                let _ = conn.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        (format!("http://{addr}/page"), opened)
+    }
+
+    #[tokio::test]
+    async fn waiting_on_a_stream_that_keeps_ending_does_not_hammer_the_server() {
+        let (url, opened) = ending_topic();
+        let http = reqwest::Client::new();
+        let answer = wait_for_reply(&http, &url, None, "x", Duration::from_millis(2500)).await;
+        assert_eq!(answer, Ok(None));
+        let opened = opened.load(Ordering::Relaxed);
+        assert!(opened <= 5, "the stream was opened {opened} times in 2.5 s");
+    }
 }
