@@ -107,3 +107,61 @@ fn an_endless_answer_or_stream_is_unreachable_not_a_crash() {
     );
     assert!(home.status()["incidents"].as_array().unwrap().is_empty());
 }
+
+/// An ntfy "topic" that, on every stream opened, floods `count` urgent messages, each with its
+/// own title (carrying a terminal escape), then stays open sending nothing.
+fn flooding_topic(count: usize) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            std::thread::spawn(move || {
+                let mut request = [0u8; 4096];
+                let _ = conn.read(&mut request);
+                let mut body = String::from(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n",
+                );
+                body.push_str("{\"event\":\"open\"}\n");
+                for i in 0..count {
+                    body.push_str(&format!(
+                        "{{\"event\":\"message\",\"id\":\"m{i}\",\"time\":1796090400,\
+                         \"title\":\"\\u001b[31mdisk {i} full\\u0007\",\"message\":\"x\",\"priority\":5}}\n"
+                    ));
+                }
+                if conn.write_all(body.as_bytes()).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(600));
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_topic_flooding_distinct_alerts_opens_a_bounded_number_of_incidents() {
+    let addr = flooding_topic(2000);
+    let home = Home::new(&format!(
+        "{}[[source]]\nname = \"flood\"\nntfy = \"http://{addr}/alerts\"\n",
+        fast_config(closed_port(), ""),
+    ));
+    let running = home.run();
+    home.wait_status("the flood read", |s| {
+        s["sources"][0]["firing"].as_u64().unwrap_or(0) >= 500
+    });
+    std::thread::sleep(Duration::from_secs(5));
+    let status = home.status();
+    let firing = status["sources"][0]["firing"].as_u64().unwrap();
+    assert!(firing <= 500, "{firing} alerts from one topic are open");
+    let incidents = status["incidents"].as_array().unwrap();
+    assert!(incidents.len() <= 500, "{} incidents", incidents.len());
+    assert_eq!(status["live"], true);
+    // Nothing the topic said reaches the log unescaped. (A bare BEL may be the siren's own
+    // terminal bell; the topic's BEL follows "full".)
+    let log = running.log();
+    assert!(
+        !log.contains('\u{1b}') && !log.contains("full\u{7}"),
+        "an escape reached the log"
+    );
+}

@@ -17,7 +17,7 @@ use crate::domain::monitor::Evidence;
 use crate::domain::states::{SourceState, TimelineKind};
 use crate::domain::status::SourceView;
 use crate::engine::source_watch::{Reach, Read, Reading, SourceTask};
-use crate::sources::Alert;
+use crate::sources::{Alert, MAX_ALERTS};
 
 /// The key of the incident a source rings with when it cannot be read.
 pub const UNREACHABLE_KEY: &str = "unreachable";
@@ -30,6 +30,8 @@ pub(crate) struct WatchedSource {
     pub(super) view: SourceView,
     /// Unreachable (and this laptop online) since then: the alarm clock for it.
     unreachable_since: Option<Timestamp>,
+    /// A stream has [`MAX_ALERTS`] open: further alerts are dropped (said once in the log).
+    full: bool,
 }
 
 /// What the sources need that the rest of the owner does not.
@@ -100,6 +102,7 @@ impl Owner {
                 task,
                 view,
                 unreachable_since: None,
+                full: false,
             };
             self.sources.watched.insert(source.name.clone(), watched);
         }
@@ -199,11 +202,33 @@ impl Owner {
                     }
                 }
             }
-            Read::Fired(alert) => changed.extend(self.book.alert_firing(
-                &mut self.writer,
-                &firing_of(source, &alert),
-                now,
-            )),
+            Read::Fired(alert) => {
+                // A stream is bounded as a poll is: at most MAX_ALERTS open at once, so a
+                // topic flooding distinct titles cannot open thousands of incidents.
+                let open = self.book.alerts_of(source);
+                let firing = open.iter().filter(|k| *k != UNREACHABLE_KEY).count();
+                if !open.contains(&alert.key) && firing >= MAX_ALERTS {
+                    let Some(w) = self.sources.watched.get_mut(source) else {
+                        return changed;
+                    };
+                    if !w.full {
+                        w.full = true;
+                        tracing::warn!(
+                            source = %source,
+                            "{MAX_ALERTS} alerts open; further ones are dropped until some resolve"
+                        );
+                    }
+                    return changed;
+                }
+                if let Some(w) = self.sources.watched.get_mut(source) {
+                    w.full = false;
+                }
+                changed.extend(self.book.alert_firing(
+                    &mut self.writer,
+                    &firing_of(source, &alert),
+                    now,
+                ));
+            }
             Read::Resolved { key } => {
                 let open: Vec<String> = self
                     .book
