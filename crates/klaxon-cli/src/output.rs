@@ -28,6 +28,20 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
         Some(PausedUntil::Time(t)) => outln!("Monitoring is paused until {}.", local(*t))?,
         None => {}
     }
+    for m in &status.maintenance {
+        let covers = match &m.monitors {
+            None => "every monitor".to_string(),
+            Some(names) => names
+                .iter()
+                .map(|n| printable(n).into_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        outln!(
+            "In maintenance until {} ({covers}): nothing it covers rings.",
+            local(m.until)
+        )?;
+    }
     if let Some(problem) = status.sound.as_ref().and_then(|s| s.problem.as_ref()) {
         outln!("! {}", printable(problem))?;
     }

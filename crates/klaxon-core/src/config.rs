@@ -17,6 +17,7 @@ mod escalation_table;
 pub mod form;
 mod heartbeat_table;
 mod judge_table;
+mod maintenance_table;
 mod product;
 mod raw;
 mod source_table;
@@ -56,6 +57,8 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     /// Where `klaxon page` publishes.
     pub page: Option<PageConfig>,
+    /// Planned windows when nothing rings.
+    pub maintenance: Vec<crate::domain::maintenance::Window>,
 }
 
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(30);
@@ -151,8 +154,11 @@ impl Config {
             .and_then(|h| h.get_ref().validate(h.span(), &channels, &mut errs));
         let sources = source_table::sources(&raw.source, &mut errs);
         let page = raw.page.as_ref().and_then(|p| p.validate(&mut errs));
+        let names: Vec<String> = monitors.iter().map(|m: &Monitor| m.name.clone()).collect();
+        let maintenance = maintenance_table::windows(&raw.maintenance, &names, &mut errs);
         if errs.errors.is_empty() {
             Ok(Config {
+                maintenance,
                 sources,
                 page,
                 alarm,

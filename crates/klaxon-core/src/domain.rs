@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod incident;
 pub mod judge;
 pub mod local_fault;
+pub mod maintenance;
 pub mod monitor;
 pub mod notes;
 pub mod states;

@@ -38,6 +38,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) source: Vec<Spanned<super::source_table::RawSource>>,
     pub(super) page: Option<super::source_table::RawPage>,
+    #[serde(default)]
+    pub(super) maintenance: Vec<Spanned<super::maintenance_table::RawMaintenance>>,
 }
 
 #[derive(Deserialize)]

@@ -68,6 +68,19 @@ pub struct Status {
     /// Monitoring that runs elsewhere, and whether it can be read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceView>,
+    /// Maintenance windows going on now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintenance: Vec<MaintenanceView>,
+}
+
+/// A maintenance window going on: nothing it covers rings until `until`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub struct MaintenanceView {
+    /// The monitors it covers; `null`: all.
+    pub monitors: Option<Vec<String>>,
+    #[ts(type = "string")]
+    pub until: Timestamp,
 }
 
 /// One `[[source]]`, as `status` shows it.

@@ -5,6 +5,7 @@ mod coverage;
 mod faults;
 mod ladder;
 mod local_fault;
+mod maintenance;
 mod reload;
 mod siren_sync;
 #[cfg(test)]
@@ -101,6 +102,8 @@ pub(super) struct Owner {
     watchfulness: coverage::Watchfulness,
     /// Monitoring that runs elsewhere: its tasks, their readings, what they said.
     sources: sources::SourceDesk,
+    /// Outages held through maintenance windows.
+    held: maintenance::Held,
 }
 
 impl Owner {
@@ -146,6 +149,7 @@ impl Owner {
             farewell: watch::channel(Vec::new()).0,
             watchfulness: Default::default(),
             sources: sources::SourceDesk::new(reach, readings),
+            held: Default::default(),
             _config_watch: super::watch_file::watch(&options.config_path, commands),
             options,
             config: Config {
@@ -158,6 +162,7 @@ impl Owner {
                 heartbeat: None,
                 sources: Vec::new(),
                 page: config.page.clone(),
+                maintenance: Vec::new(),
             },
             config_error: None,
             store_health: writer.health(),
@@ -295,7 +300,13 @@ impl Owner {
             tracing::info!(monitor = %obs.monitor, state = obs.verdict.state().as_str(), reason = %s.reason, "monitor changed");
             let _ = self.events.send(Event::MonitorChanged { monitor: view });
         }
+        let held = obs.verdict == Verdict::Down
+            && self.hold_in_maintenance(&obs.monitor, failing_since, &obs.sample, now);
+        if obs.verdict == Verdict::Up {
+            self.release_held(&obs.monitor);
+        }
         let incident = match obs.verdict {
+            Verdict::Down if held => None,
             Verdict::Down => self.book.monitor_down(
                 &mut self.writer,
                 &obs.monitor,
@@ -365,6 +376,7 @@ impl Owner {
         self.announce(changed);
         self.climb_ladders(now);
         self.sound_unreachable_sources(now);
+        self.end_maintenance(now);
         let on_call =
             (!self.watched.is_empty() || !self.sources.watched.is_empty()) && self.paused.is_none();
         self.heartbeat.tick(on_call, mono);
@@ -436,8 +448,10 @@ impl Owner {
         let store_problem = self.store_health.borrow().summary();
         let coverage = self.coverage();
         let sources = self.source_views();
+        let maintenance = self.maintenance_views(self.now());
         Status {
             sources,
+            maintenance,
             monitors: self
                 .order
                 .iter()

@@ -2,6 +2,7 @@
 import type { Coverage } from "./Coverage";
 import type { IncidentView } from "./IncidentView";
 import type { KeepAwakeState } from "./KeepAwakeState";
+import type { MaintenanceView } from "./MaintenanceView";
 import type { MonitorView } from "./MonitorView";
 import type { Overall } from "./Overall";
 import type { PausedUntil } from "./PausedUntil";
@@ -75,4 +76,8 @@ coverage?: Coverage | null,
 /**
  * Monitoring that runs elsewhere, and whether it can be read.
  */
-sources?: Array<SourceView>, };
+sources?: Array<SourceView>, 
+/**
+ * Maintenance windows going on now.
+ */
+maintenance?: Array<MaintenanceView>, };

@@ -1,0 +1,121 @@
+//! `[[maintenance]]`: planned windows when nothing rings — `cron` (five fields: when each
+//! window starts), `duration`, an IANA `timezone` (default: this machine's) and the `monitors`
+//! it covers (default: all). See [`crate::domain::maintenance`].
+
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Collector;
+use super::bounds::Within;
+use crate::domain::maintenance::Window;
+
+const DURATION: Within = Within {
+    min: Duration::from_secs(60),
+    max: Duration::from_secs(7 * 24 * 3600),
+    words: "from 1m to 7d",
+};
+const MAX_WINDOWS: usize = 50;
+
+#[derive(Deserialize)]
+pub(super) struct RawMaintenance {
+    cron: Spanned<String>,
+    duration: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    monitors: Option<Vec<Spanned<String>>>,
+}
+
+/// The windows, each checked: a pattern that parses, a duration in bounds, a zone that exists,
+/// monitors that exist.
+pub(super) fn windows(
+    raw: &[Spanned<RawMaintenance>],
+    monitors: &[String],
+    errs: &mut Collector,
+) -> Vec<Window> {
+    let mut windows = Vec::new();
+    for (i, m) in raw.iter().enumerate() {
+        let field = format!("maintenance[{}]", i + 1);
+        if i == MAX_WINDOWS {
+            errs.push(
+                m.span(),
+                &field,
+                format!("at most {MAX_WINDOWS} maintenance windows"),
+            );
+            break;
+        }
+        windows.extend(m.get_ref().validate(m.span(), &field, monitors, errs));
+    }
+    windows
+}
+
+impl RawMaintenance {
+    fn validate(
+        &self,
+        span: std::ops::Range<usize>,
+        field: &str,
+        known: &[String],
+        errs: &mut Collector,
+    ) -> Option<Window> {
+        let duration = match &self.duration {
+            None => {
+                errs.push(
+                    span,
+                    &format!("{field}.duration"),
+                    "give how long it lasts, e.g. \"1h\"".into(),
+                );
+                None
+            }
+            Some(_) => errs.bounded(&self.duration, &format!("{field}.duration"), DURATION),
+        };
+        let zone = match &self.timezone {
+            None => Some(TimeZone::system()),
+            Some(name) => match TimeZone::get(name.get_ref().trim()) {
+                Ok(zone) => Some(zone),
+                Err(_) => {
+                    let m = format!(
+                        "{:?} is not a time zone; give an IANA name like \"Europe/Berlin\"",
+                        crate::text::bounded(name.get_ref(), 64)
+                    );
+                    errs.push(name.span(), &format!("{field}.timezone"), m);
+                    None
+                }
+            },
+        };
+        let mut monitors_ok = true;
+        let monitors = self.monitors.as_ref().map(|names| {
+            names
+                .iter()
+                .filter_map(|n| {
+                    let name = n.get_ref().trim().to_string();
+                    if known.contains(&name) {
+                        return Some(name);
+                    }
+                    monitors_ok = false;
+                    let m = format!(
+                        "no [[monitor]] is named {:?}",
+                        crate::text::bounded(&name, 64)
+                    );
+                    errs.push(n.span(), &format!("{field}.monitors"), m);
+                    None
+                })
+                .collect::<Vec<_>>()
+        });
+        let (duration, zone) = (duration?, zone?);
+        if !monitors_ok {
+            return None;
+        }
+        match Window::new(monitors, self.cron.get_ref(), duration, zone) {
+            Ok(window) => Some(window),
+            Err(m) => {
+                errs.push(
+                    self.cron.span(),
+                    &format!("{field}.cron"),
+                    crate::text::bounded(&m, 300).into_owned(),
+                );
+                None
+            }
+        }
+    }
+}
