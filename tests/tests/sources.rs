@@ -208,3 +208,56 @@ fn an_alert_silenced_in_alertmanager_counts_as_acknowledged_there() {
     let silences = am.silences();
     assert_eq!(silences.as_array().unwrap().len(), 1, "{silences:#}");
 }
+
+#[test]
+fn after_a_kill_the_open_alert_is_the_same_incident_and_a_window_ack_makes_one_silence() {
+    let am = Alertmanager::start();
+    let home = Home::new(&source(&format!(
+        "[[source]]\nname = \"prod\"\nalertmanager = \"{}\"\nevery = \"5s\"\n",
+        am.url()
+    )));
+    let running = home.run();
+    am.post_alert(ALERT, SUMMARY);
+    let status = home.wait_status("the alert ringing", |s| {
+        s["incidents"][0]["state"] == "ringing"
+    });
+    let id = status["incidents"][0]["id"].clone();
+    running.kill9();
+
+    let _running = home.run();
+    let status = home.wait_status("prod read after the restart", |s| {
+        s["sources"][0]["state"] == "reachable"
+    });
+    let before = status["sources"][0]["last_read"].clone();
+    let status = home.wait_status("prod read again", |s| {
+        s["sources"][0]["last_read"] != before
+    });
+    let incidents = status["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 1, "{status:#}");
+    assert_eq!(incidents[0]["id"], id, "the same incident resumes");
+    assert_eq!(incidents[0]["state"], "ringing");
+
+    let code = status["ack_code"].as_str().expect("a code while ringing");
+    let done = home.control(&format!(
+        r#"{{"cmd":"ack","incident":null,"via":"window","code":"{code}"}}"#
+    ));
+    assert_eq!(done["reply"], "incidents", "{done}");
+    am.wait_for_silence(LIMIT);
+    // Read twice more (the alert now silenced there): still exactly one silence.
+    for _ in 0..2 {
+        let before = home.status()["sources"][0]["last_read"].clone();
+        home.wait_status("prod read again", |s| {
+            s["sources"][0]["last_read"] != before
+        });
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let silences = am.silences();
+    let active: Vec<_> = silences
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"]["state"] == "active")
+        .collect();
+    assert_eq!(active.len(), 1, "{silences:#}");
+    assert_eq!(home.status()["incidents"][0]["state"], "acknowledged");
+}
