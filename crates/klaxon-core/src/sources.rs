@@ -89,18 +89,23 @@ fn bounded(text: &str, max: usize) -> String {
 
 /// Reads a polled source: every alert firing now, or why it could not be read.
 pub async fn poll(http: &reqwest::Client, source: &SourceConfig) -> Result<Vec<Alert>, String> {
+    // A URL may hold a `{secret:NAME}` (a password, a token in its path) as a key may.
     let mut alerts = match &source.target {
-        SourceTarget::Alertmanager { url } => alertmanager::poll(http, url, &source.filter).await,
-        SourceTarget::Healthchecks { url, api_key } => {
-            healthchecks::poll(http, url, &revealed(api_key).await?).await
+        SourceTarget::Alertmanager { url } => {
+            alertmanager::poll(http, &revealed(url).await?, &source.filter).await
         }
-        SourceTarget::Gatus { url } => gatus::poll(http, url).await,
+        SourceTarget::Healthchecks { url, api_key } => {
+            let url = revealed(url).await?;
+            healthchecks::poll(http, &url, &revealed(api_key).await?).await
+        }
+        SourceTarget::Gatus { url } => gatus::poll(http, &revealed(url).await?).await,
         SourceTarget::UptimeKuma { url, api_key } => {
+            let url = revealed(url).await?;
             let key = match api_key {
                 Some(k) => Some(revealed(k).await?),
                 None => None,
             };
-            uptime_kuma::poll(http, url, key.as_deref()).await
+            uptime_kuma::poll(http, &url, key.as_deref()).await
         }
         SourceTarget::Ntfy { .. } => Err("an ntfy source is followed, not polled".into()),
     }?;
@@ -169,4 +174,46 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(service: &str, body: &str) ->
 
 fn short(e: &reqwest::Error) -> String {
     crate::text::bounded(&e.to_string(), 200).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_polled_url_holding_a_secret_is_read_with_the_secret_never_its_name() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let http = reqwest::Client::new();
+        let url = format!("http://{addr}/{{secret:klaxon-test-missing-7f3a}}");
+        for target in [
+            SourceTarget::Alertmanager { url: url.clone() },
+            SourceTarget::Gatus { url: url.clone() },
+            SourceTarget::UptimeKuma {
+                url: url.clone(),
+                api_key: None,
+            },
+            SourceTarget::Healthchecks {
+                url: url.clone(),
+                api_key: "k".into(),
+            },
+        ] {
+            let source = SourceConfig {
+                name: "s".into(),
+                target,
+                every: Duration::from_secs(15),
+                filter: Vec::new(),
+                unreachable_alarm_after: None,
+            };
+            // The secret is not in the keyring: no request goes out with its name in the URL.
+            let read = poll(&http, &source).await;
+            assert!(read.is_err(), "{read:?}");
+            assert!(
+                listener.accept().is_err(),
+                "{:?} was sent with the literal {{secret:…}}",
+                source.kind()
+            );
+        }
+    }
 }

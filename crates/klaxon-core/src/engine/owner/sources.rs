@@ -333,10 +333,15 @@ impl Owner {
                 let labels = incident.evidence.labels.clone();
                 tokio::spawn(async move {
                     let comment = format!("Acknowledged in {via}; someone is on it.");
-                    let said = crate::sources::alertmanager::silence(
-                        &http, &url, &labels, length, &comment, now,
-                    )
-                    .await;
+                    let said = match crate::sources::revealed(&url).await {
+                        Ok(url) => {
+                            crate::sources::alertmanager::silence(
+                                &http, &url, &labels, length, &comment, now,
+                            )
+                            .await
+                        }
+                        Err(e) => Err(e),
+                    };
                     let detail = match said {
                         Ok(silence) => format!("silenced in Alertmanager (silence {silence})"),
                         Err(e) => format!("could not be silenced in Alertmanager: {e}"),
