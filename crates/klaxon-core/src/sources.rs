@@ -32,7 +32,7 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(15);
 const MAX_TITLE: usize = 200;
 const MAX_REASON: usize = 1000;
 const MAX_LABELS: usize = 40;
-const MAX_LABEL: usize = 256;
+pub(crate) const MAX_LABEL: usize = 256;
 
 /// One alert firing at a source.
 #[derive(Debug, Clone, PartialEq)]

@@ -95,10 +95,10 @@ pub async fn silence(
             jiff::SignedDuration::try_from(length).unwrap_or(jiff::SignedDuration::from_hours(1)),
         )
         .unwrap_or(now);
-    let matchers: Vec<_> = labels
-        .iter()
-        .map(|(name, value)| json!({"name": name, "value": value, "isRegex": false, "isEqual": true}))
-        .collect();
+    let matchers = matchers(labels);
+    if matchers.is_empty() {
+        return Err("the alert's labels were too long to silence it by".into());
+    }
     let body = json!({
         "matchers": matchers,
         "startsAt": now.to_string(),
@@ -131,6 +131,19 @@ pub async fn silence(
     Ok(crate::text::bounded(&created.silence_id, 64).into_owned())
 }
 
+/// An equality matcher per label, but none for a label whose value Klaxon cut short (it would
+/// match nothing, and the silence would silence nothing).
+fn matchers(labels: &[(String, String)]) -> Vec<serde_json::Value> {
+    labels
+        .iter()
+        .filter(|(name, value)| {
+            let cut = |t: &str| t.ends_with(crate::text::CUT_MARKER) && t.len() + 8 >= super::MAX_LABEL;
+            !cut(name) && !cut(value)
+        })
+        .map(|(name, value)| json!({"name": name, "value": value, "isRegex": false, "isEqual": true}))
+        .collect()
+}
+
 fn base(url: &str) -> &str {
     url.trim_end_matches('/')
 }
@@ -152,6 +165,20 @@ mod tests {
         assert_eq!(a.reason, "5xx above 5% for 5m");
         assert_eq!(a.since, Some("2026-12-01T02:05:00Z".parse().unwrap()));
         assert!(a.labels.contains(&("severity".into(), "page".into())));
+    }
+
+    #[test]
+    fn a_label_value_cut_short_is_not_a_matcher_of_the_silence() {
+        let long = "v".repeat(1000);
+        let body = format!(
+            r#"[{{"fingerprint":"3f9c","labels":{{"alertname":"Big","query":"{long}"}}}}]"#
+        );
+        let alerts: Vec<Gettable> = json(SERVICE, &body).unwrap();
+        let a = alert(&alerts[0]);
+        let m = matchers(&a.labels);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0]["name"], "alertname");
+        assert_eq!(m[0]["value"], "Big");
     }
 
     #[test]
