@@ -165,3 +165,53 @@ fn a_topic_flooding_distinct_alerts_opens_a_bounded_number_of_incidents() {
         "an escape reached the log"
     );
 }
+
+/// An "Alertmanager" whose 300 alerts get new fingerprints on every read.
+fn shifting_alertmanager() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for (read, conn) in listener.incoming().enumerate() {
+            let Ok(mut conn) = conn else { continue };
+            let mut request = [0u8; 4096];
+            let _ = conn.read(&mut request);
+            let alerts: Vec<String> = (0..300)
+                .map(|i| {
+                    format!(
+                        r#"{{"fingerprint":"r{read}-{i}","labels":{{"alertname":"A{i}"}},"status":{{"silencedBy":[]}}}}"#
+                    )
+                })
+                .collect();
+            let body = format!("[{}]", alerts.join(","));
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(body.as_bytes());
+        }
+    });
+    addr
+}
+
+#[test]
+fn fingerprints_that_change_every_read_keep_a_bounded_number_of_incidents_open() {
+    let addr = shifting_alertmanager();
+    let home = Home::new(&format!(
+        "{}[[source]]\nname = \"shifty\"\nalertmanager = \"http://{addr}\"\nevery = \"5s\"\n",
+        fast_config(closed_port(), ""),
+    ));
+    let _running = home.run();
+    let mut last = serde_json::Value::Null;
+    for _ in 0..3 {
+        let status = home.wait_status("read again", |s| {
+            s["sources"][0]["state"] == "reachable" && s["sources"][0]["last_read"] != last
+        });
+        last = status["sources"][0]["last_read"].clone();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let status = home.status();
+    let open = status["incidents"].as_array().unwrap().len();
+    assert!(open <= 500, "{open} incidents open from one source");
+    assert_eq!(status["live"], true);
+}

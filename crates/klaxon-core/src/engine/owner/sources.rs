@@ -192,6 +192,9 @@ impl Owner {
                     }
                 }
                 for alert in &alerts {
+                    if !self.room_for(source, &alert.key) {
+                        continue;
+                    }
                     changed.extend(self.book.alert_firing(
                         &mut self.writer,
                         &firing_of(source, alert),
@@ -203,31 +206,13 @@ impl Owner {
                 }
             }
             Read::Fired(alert) => {
-                // A stream is bounded as a poll is: at most MAX_ALERTS open at once, so a
-                // topic flooding distinct titles cannot open thousands of incidents.
-                let open = self.book.alerts_of(source);
-                let firing = open.iter().filter(|k| *k != UNREACHABLE_KEY).count();
-                if !open.contains(&alert.key) && firing >= MAX_ALERTS {
-                    let Some(w) = self.sources.watched.get_mut(source) else {
-                        return changed;
-                    };
-                    if !w.full {
-                        w.full = true;
-                        tracing::warn!(
-                            source = %source,
-                            "{MAX_ALERTS} alerts open; further ones are dropped until some resolve"
-                        );
-                    }
-                    return changed;
+                if self.room_for(source, &alert.key) {
+                    changed.extend(self.book.alert_firing(
+                        &mut self.writer,
+                        &firing_of(source, &alert),
+                        now,
+                    ));
                 }
-                if let Some(w) = self.sources.watched.get_mut(source) {
-                    w.full = false;
-                }
-                changed.extend(self.book.alert_firing(
-                    &mut self.writer,
-                    &firing_of(source, &alert),
-                    now,
-                ));
             }
             Read::Resolved { key } => {
                 let open: Vec<String> = self
@@ -251,6 +236,26 @@ impl Owner {
             Read::Connected | Read::Unreachable { .. } => {}
         }
         changed
+    }
+
+    /// Whether the alert under `key` may be (or is) open: at most [`MAX_ALERTS`] of a source's
+    /// alerts are open at once — recovered ones still ringing count — so a topic flooding
+    /// distinct titles, or a source whose fingerprints change every read, cannot open
+    /// thousands of incidents. Dropping is said once in the log until there is room again.
+    fn room_for(&mut self, source: &str, key: &str) -> bool {
+        let open = self.book.alerts_of(source);
+        let full = open.iter().filter(|k| *k != UNREACHABLE_KEY).count() >= MAX_ALERTS;
+        let room = !full || open.iter().any(|k| k == key);
+        if let Some(w) = self.sources.watched.get_mut(source) {
+            if !room && !w.full {
+                tracing::warn!(
+                    source = %source,
+                    "{MAX_ALERTS} alerts open; further ones are dropped until some resolve"
+                );
+            }
+            w.full = full;
+        }
+        room
     }
 
     /// Someone has the alert at its source (a silence in Alertmanager): a ringing incident is
