@@ -261,3 +261,53 @@ fn after_a_kill_the_open_alert_is_the_same_incident_and_a_window_ack_makes_one_s
     assert_eq!(active.len(), 1, "{silences:#}");
     assert_eq!(home.status()["incidents"][0]["state"], "acknowledged");
 }
+
+/// Publishes `body` to the stand-in's topic as ntfy's JSON publish, over a raw loopback socket.
+fn publish_json(ntfy: &Ntfy, body: &str) {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(ntfy.addr()).unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    conn.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[test]
+fn a_resolved_message_about_something_else_does_not_end_a_ringing_page() {
+    let ntfy = Ntfy::start();
+    let topic = ntfy.topic_url("team-page");
+    let founder = Home::new(&source(&format!(
+        "[alarm]\nstop_on_recovery = true\n\n[[source]]\nname = \"team\"\nntfy = \"{topic}\"\n"
+    )));
+    let _running = founder.run();
+    founder.wait_status("the topic followed", |s| {
+        s["sources"][0]["state"] == "reachable"
+    });
+    ntfy.wait_for_subscribers("team-page", 1, LIMIT);
+    let teammate = Home::new(&format!("[page]\nntfy = \"{topic}\"\n"));
+    teammate
+        .cmd()
+        .args(["page", "checkout is down", "--from", "Alex", "--wait", "0s"])
+        .assert()
+        .success();
+    founder.wait_status("the page ringing", |s| {
+        s["incidents"][0]["state"] == "ringing"
+    });
+    // Another tool on the same topic says its own thing is fine again.
+    publish_json(
+        &ntfy,
+        r#"{"topic":"team-page","title":"Backups OK","message":"done","tags":["resolved"]}"#,
+    );
+    ntfy.wait_for_messages("team-page", 2, LIMIT);
+    std::thread::sleep(Duration::from_secs(2));
+    let status = founder.status();
+    assert_eq!(
+        status["incidents"][0]["monitor"], "Page from Alex",
+        "{status:#}"
+    );
+    assert_eq!(status["incidents"][0]["state"], "ringing", "{status:#}");
+}

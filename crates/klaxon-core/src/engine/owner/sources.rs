@@ -222,8 +222,15 @@ impl Owner {
                     .filter(|k| k != UNREACHABLE_KEY)
                     .collect();
                 // Tools word "down" and "up" differently: with one open alert, a resolution
-                // that names another is still about it.
-                let key = if open.contains(&key) || open.len() != 1 {
+                // that names another is still about it — unless that alert is a page, which
+                // only a message naming it ends (another tool on the topic is not its answer).
+                let only_page = open.len() == 1
+                    && self.book.open_incidents().any(|i| {
+                        matches!(&i.origin, Origin::Alert { source: s, key: k }
+                            if s == source && *k == open[0])
+                            && is_page(i)
+                    });
+                let key = if open.contains(&key) || open.len() != 1 || only_page {
                     key
                 } else {
                     open[0].clone()
