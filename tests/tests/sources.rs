@@ -311,3 +311,49 @@ fn a_resolved_message_about_something_else_does_not_end_a_ringing_page() {
     );
     assert_eq!(status["incidents"][0]["state"], "ringing", "{status:#}");
 }
+
+#[test]
+fn a_second_page_from_the_same_teammate_rings_after_the_first_was_acknowledged() {
+    let ntfy = Ntfy::start();
+    let topic = ntfy.topic_url("team-page");
+    let founder = Home::new(&source(&format!(
+        "[[source]]\nname = \"team\"\nntfy = \"{topic}\"\n"
+    )));
+    let _running = founder.run();
+    founder.wait_status("the topic followed", |s| {
+        s["sources"][0]["state"] == "reachable"
+    });
+    ntfy.wait_for_subscribers("team-page", 1, LIMIT);
+    let teammate = Home::new(&format!("[page]\nntfy = \"{topic}\"\n"));
+    let page = |text: &str| {
+        teammate
+            .cmd()
+            .args(["page", text, "--from", "Alex", "--wait", "0s"])
+            .assert()
+            .success();
+    };
+    page("checkout is down");
+    founder.wait_status("the page ringing", |s| {
+        s["incidents"][0]["state"] == "ringing"
+    });
+    founder.cmd().arg("ack").assert().success();
+    founder.wait_status("acknowledged", |s| {
+        s["incidents"][0]["state"] == "acknowledged"
+    });
+    page("now the database is down too");
+    let status = founder.wait_status("the second page ringing", |s| {
+        s["incidents"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|i| i["state"] == "ringing"))
+    });
+    let ringing = status["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["state"] == "ringing")
+        .unwrap();
+    assert_eq!(
+        ringing["reason"], "now the database is down too",
+        "{status:#}"
+    );
+}

@@ -146,8 +146,16 @@ pub fn said(event: &Value, min_priority: u8) -> Option<Said> {
     let priority = priority.to_string();
     let mut labels = vec![("priority", priority.as_str())];
     labels.extend(tags.iter().map(|t| ("tag", *t)));
+    // Each page is its own incident, filed under its message id: a second page from the same
+    // teammate ("Page from Alex") must ring even while the first stays acknowledged.
+    let filed = match event["id"].as_str() {
+        Some(id) if tags.contains(&PAGE_TAG) && !id.trim().is_empty() => {
+            format!("page {}", crate::text::bounded(id.trim(), 64))
+        }
+        _ => key.clone(),
+    };
     Some(Said::Fired(
-        Alert::new(&key, &key, reason).since(since).labels(labels),
+        Alert::new(&filed, &key, reason).since(since).labels(labels),
     ))
 }
 
