@@ -175,9 +175,21 @@ fn a_teammate_pages_and_hears_the_founder_acknowledge() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("Acknowledged on "), "{said}");
     assert!(said.contains("checkout is down, call me"), "{said}");
+    // Answered, the page is over: nothing else would ever say so.
+    let status = founder.wait_status("the page resolved", |s| {
+        s["incidents"].as_array().is_some_and(|i| i.is_empty())
+    });
+    assert_eq!(status["overall"], "all_up", "{status:#}");
+    let history = founder.history();
+    assert_eq!(history[0]["monitor"], "Page from Alex");
+    assert_eq!(history[0]["acknowledged_via"], "cli");
     // The answer is not itself a page: nothing rings again.
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(founder.status()["incidents"][0]["state"], "acknowledged");
+    assert!(
+        founder.status()["incidents"]
+            .as_array()
+            .is_some_and(|i| i.is_empty())
+    );
 }
 
 #[test]
@@ -337,8 +349,11 @@ fn a_second_page_from_the_same_teammate_rings_after_the_first_was_acknowledged()
         s["incidents"][0]["state"] == "ringing"
     });
     founder.cmd().arg("ack").assert().success();
-    founder.wait_status("acknowledged", |s| {
-        s["incidents"][0]["state"] == "acknowledged"
+    // Acknowledged (and, once the pager is told, resolved): nothing rings.
+    founder.wait_status("answered", |s| {
+        s["incidents"]
+            .as_array()
+            .is_some_and(|all| all.iter().all(|i| i["state"] != "ringing"))
     });
     page("now the database is down too");
     let status = founder.wait_status("the second page ringing", |s| {

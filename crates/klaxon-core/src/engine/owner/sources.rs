@@ -387,9 +387,16 @@ impl Owner {
     }
 
     /// A line from a source's errand for an incident's timeline.
+    /// An answered page is over once the pager has been told (or could not be).
     pub(super) fn source_noted(&mut self, (id, kind, detail): (i64, TimelineKind, String)) {
         let now = self.now();
         self.book.note(&mut self.writer, id, kind, detail, now);
+        let answered_page = kind == TimelineKind::Notified
+            && self.book.open_incidents().any(|i| i.id == id && is_page(i));
+        if answered_page {
+            let resolved = self.book.resolve_acknowledged(&mut self.writer, id, now);
+            self.announce(resolved.into_iter().collect());
+        }
     }
 
     pub(super) fn source_views(&self) -> Vec<SourceView> {

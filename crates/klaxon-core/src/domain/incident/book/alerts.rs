@@ -131,6 +131,22 @@ impl IncidentBook {
             .collect()
     }
 
+    /// Resolves an acknowledged incident whose purpose is met — a page, once answered: nothing
+    /// else would ever say it is over.
+    pub fn resolve_acknowledged(
+        &mut self,
+        journal: &mut impl Journal,
+        id: i64,
+        now: Timestamp,
+    ) -> Option<Incident> {
+        let key = self
+            .open
+            .values()
+            .find(|i| i.id == id && i.state == IncidentState::Acknowledged)
+            .map(Incident::key)?;
+        self.resolve(journal, &key, now, TimelineKind::Resolved)
+    }
+
     /// Adds a line to an open incident's timeline (a silence made, a reply sent).
     pub fn note(
         &mut self,
