@@ -110,7 +110,7 @@ async fn type_into(client: &Client, testid: &str, text: &str) {
 /// Saves what the window shows now as `target/e2e/NAME.png`, taken from the X server as the
 /// user sees it (the app runs without GL, where WebDriver's own screenshot cannot be taken).
 async fn screenshot(display: &Display, name: &str) {
-    // Let the last change reach the screen first (see TESTING.md).
+    // Let the last change reach the screen first (see tests/README.md).
     tokio::time::sleep(Duration::from_millis(300)).await;
     let window = display.windows("Klaxon").pop().expect("the Klaxon window");
     display.screenshot(&window, &screenshot_dir().join(format!("{name}.png")));
@@ -219,7 +219,7 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
             mean(&rms, heard, heard + 1.0) > AUDIBLE,
             "the siren was not heard while ringing"
         );
-        // rodio runs ~1.3 s ahead of the recording (TESTING.md): judge from 2.5 s after.
+        // rodio runs ~1.3 s ahead of the recording (tests/README.md): judge from 2.5 s after.
         let after = mean(&rms, acked_at + 2.5, acked_at + 4.5);
         assert!(after < AUDIBLE, "still ringing after the ack: RMS {after}");
         screenshot(&display, "05-acknowledged").await;

@@ -1,5 +1,5 @@
 //! The real tray app under a virtual display, driven over WebDriver: Xvfb on a free display
-//! number, tauri-driver in front of WebKitWebDriver (see ../shared/TESTING.md), and the
+//! number, tauri-driver in front of WebKitWebDriver (see tests/README.md), and the
 //! `klaxon-app` binary they launch. Every process is a child of the test, in its own process
 //! group, and is killed with its group when its guard drops.
 

@@ -1,6 +1,6 @@
 //! A private PulseAudio server with a null sink, recorded in real time from its monitor: the
 //! real audio path (rodio → cpal → ALSA's pulse plugin → PulseAudio) with no sound card. See
-//! ../shared/TESTING.md. The server and the recorder are children of the test and are killed
+//! tests/README.md. The server and the recorder are children of the test and are killed
 //! when their handles drop.
 
 use std::path::{Path, PathBuf};

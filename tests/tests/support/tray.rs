@@ -1,6 +1,6 @@
 //! The tray as a desktop's tray host sees it: the app's StatusNotifierItem menu
 //! (`com.canonical.dbusmenu`, exported by libayatana-appindicator) on the session bus, read
-//! and clicked with `dbus-send` as a panel would (see ../shared/TESTING.md).
+//! and clicked with `dbus-send` as a panel would (see tests/README.md).
 
 use std::process::Command;
 
