@@ -37,6 +37,8 @@ pub mod protocol;
 pub mod secrets;
 pub mod sources;
 pub mod store;
+#[cfg(test)]
+mod test_servers;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -127,40 +127,21 @@ async fn ping(http: &reqwest::Client, url: &str) -> Beat {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use std::sync::atomic::Ordering;
 
     use super::*;
-
-    /// A loopback server answering every request with `answer`, counting them.
-    async fn server(answer: String) -> (String, Arc<AtomicUsize>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let count = Arc::new(AtomicUsize::new(0));
-        let counted = count.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let mut request = [0u8; 8192];
-                let _ = socket.read(&mut request).await;
-                let _ = socket.write_all(answer.as_bytes()).await;
-            }
-        });
-        (url, count)
-    }
 
     /// A captive portal, a login page, an http URL for an https-only watchdog: the redirect's
     /// target answering 200 is not the watchdog hearing the ping.
     #[tokio::test]
     async fn a_redirect_is_not_an_accepted_ping() {
         let ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        let (portal, visited) = server(ok.into()).await;
+        let (portal, visited) = crate::test_servers::answering(ok.into()).await;
         let redirect = format!(
             "HTTP/1.1 302 Found\r\nLocation: {portal}/login\r\nContent-Length: 0\r\n\
              Connection: close\r\n\r\n"
         );
-        let (watchdog, _) = server(redirect).await;
+        let (watchdog, _) = crate::test_servers::answering(redirect).await;
         let beat = ping(&client(), &format!("{watchdog}/ping/abc")).await;
         assert_eq!(visited.load(Ordering::SeqCst), 0);
         let Beat::Refused(why) = beat else {

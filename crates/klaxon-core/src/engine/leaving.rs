@@ -184,40 +184,20 @@ mod logind {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use std::sync::atomic::Ordering;
 
     use super::*;
     use crate::config::ChannelTarget;
 
-    /// A loopback server answering every request with `answer`, counting them.
-    async fn server(answer: String) -> (String, Arc<AtomicUsize>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let count = Arc::new(AtomicUsize::new(0));
-        let counted = count.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let mut request = [0u8; 8192];
-                let _ = socket.read(&mut request).await;
-                let _ = socket.write_all(answer.as_bytes()).await;
-            }
-        });
-        (url, count)
-    }
-
     #[tokio::test]
     async fn the_notice_is_not_sent_on_to_wherever_a_redirect_points() {
         let ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        let (elsewhere, landed) = server(ok.into()).await;
+        let (elsewhere, landed) = crate::test_servers::answering(ok.into()).await;
         let redirect = format!(
             "HTTP/1.1 307 Temporary Redirect\r\nLocation: {elsewhere}/caught\r\n\
              Content-Length: 0\r\nConnection: close\r\n\r\n"
         );
-        let (hook, _) = server(redirect).await;
+        let (hook, _) = crate::test_servers::answering(redirect).await;
         let channel = ChannelConfig {
             name: "hook".into(),
             target: ChannelTarget::Webhook {

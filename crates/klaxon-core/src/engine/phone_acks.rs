@@ -154,26 +154,32 @@ fn is_message_id(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-async fn cursor(db: &std::path::Path, channel: &str) -> Option<String> {
-    let (db, channel) = (db.to_path_buf(), channel.to_string());
+/// Where the topic kept under `name` (a channel, or `source:NAME`) was last read to.
+pub(crate) async fn cursor(db: &std::path::Path, name: &str) -> Option<String> {
+    let (db, name) = (db.to_path_buf(), name.to_string());
     tokio::task::spawn_blocking(move || {
         crate::store::Store::open(&db)
             .ok()?
-            .channel_cursor(&channel)
+            .channel_cursor(&name)
             .ok()?
     })
     .await
     .ok()?
 }
 
-async fn remember(db: &std::path::Path, channel: &str, id: &str) {
-    let (db, channel, id) = (db.to_path_buf(), channel.to_string(), id.to_string());
+/// Keeps where the topic kept under `name` was read to; a failure is said, not fatal (the
+/// next start reads a little again).
+pub(crate) async fn remember(db: &std::path::Path, name: &str, id: &str) {
+    let (db, who, id) = (db.to_path_buf(), name.to_string(), id.to_string());
     let saved = tokio::task::spawn_blocking(move || {
-        crate::store::Store::open(&db)?.set_channel_cursor(&channel, &id)
+        crate::store::Store::open(&db)?.set_channel_cursor(&who, &id)
     })
     .await;
     if let Ok(Err(e)) = saved {
-        tracing::warn!("keeping where the ack topic was read to: {e}");
+        tracing::warn!(
+            "keeping where {} was read to: {e}",
+            crate::text::printable(name)
+        );
     }
 }
 

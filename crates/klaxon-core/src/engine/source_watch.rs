@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::config::{SourceConfig, SourceTarget};
+use crate::engine::phone_acks::{cursor, remember};
 use crate::engine::witness::Witnesses;
 use crate::sources::{self, Alert};
 
@@ -181,27 +182,4 @@ async fn send(reach: &Reach, source: &SourceConfig, generation: u64, read: Read)
         read,
     };
     reach.readings.send(reading).await.is_ok()
-}
-
-async fn cursor(db: &std::path::Path, name: &str) -> Option<String> {
-    let (db, name) = (db.to_path_buf(), name.to_string());
-    tokio::task::spawn_blocking(move || {
-        crate::store::Store::open(&db)
-            .ok()?
-            .channel_cursor(&name)
-            .ok()?
-    })
-    .await
-    .ok()?
-}
-
-async fn remember(db: &std::path::Path, name: &str, id: &str) {
-    let (db, name, id) = (db.to_path_buf(), name.to_string(), id.to_string());
-    let saved = tokio::task::spawn_blocking(move || {
-        crate::store::Store::open(&db)?.set_channel_cursor(&name, &id)
-    })
-    .await;
-    if let Ok(Err(e)) = saved {
-        tracing::warn!("keeping where the source's topic was read to: {e}");
-    }
 }

@@ -176,7 +176,12 @@ fn many_checks_in_a_large_answer_are_read_without_trouble() {
 
 #[tokio::test]
 async fn the_key_goes_in_x_api_key_and_a_refusal_names_the_key() {
-    let (url, request) = serve_once("401 Unauthorized", "{\"error\": \"wrong api key\"}").await;
+    let (url, request) = crate::test_servers::serve_once(
+        "401 Unauthorized",
+        "application/json",
+        "{\"error\": \"wrong api key\"}",
+    )
+    .await;
     let err = poll(
         &reqwest::Client::new(),
         &format!("{url}/"),
@@ -199,28 +204,4 @@ async fn the_key_goes_in_x_api_key_and_a_refusal_names_the_key() {
             .contains(&format!("x-api-key: {}\r\n", "k".repeat(32))),
         "{request}"
     );
-}
-
-/// Answers one request on loopback with `status` and `body`; yields the request's head.
-async fn serve_once(status: &str, body: &str) -> (String, tokio::task::JoinHandle<String>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let answer = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let task = tokio::spawn(async move {
-        let (mut conn, _) = listener.accept().await.unwrap();
-        let mut head = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !head.ends_with(b"\r\n\r\n") {
-            let n = conn.read(&mut buf).await.unwrap();
-            assert!(n > 0, "the request ended early");
-            head.extend_from_slice(&buf[..n]);
-        }
-        conn.write_all(answer.as_bytes()).await.unwrap();
-        String::from_utf8_lossy(&head).into_owned()
-    });
-    (url, task)
 }

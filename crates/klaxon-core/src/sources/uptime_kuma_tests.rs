@@ -133,7 +133,7 @@ fn hostile_values_are_bounded_and_one_monitor_is_one_alert() {
 #[tokio::test]
 async fn the_key_is_basic_auth_s_password_and_a_huge_answer_is_refused() {
     let body = format!("# TYPE monitor_status gauge\n{}", "#".repeat(5 << 20));
-    let (url, request) = serve_once("200 OK", &body).await;
+    let (url, request) = crate::test_servers::serve_once("200 OK", "text/plain", &body).await;
     let err = poll(&reqwest::Client::new(), &url, Some("uk1_secret"))
         .await
         .unwrap_err();
@@ -156,7 +156,8 @@ async fn the_key_is_basic_auth_s_password_and_a_huge_answer_is_refused() {
 
 #[tokio::test]
 async fn without_a_key_no_authorization_is_sent() {
-    let (url, request) = serve_once("401 Unauthorized", "").await;
+    let (url, request) =
+        crate::test_servers::serve_once("401 Unauthorized", "text/plain", "").await;
     let err = poll(&reqwest::Client::new(), &url, None).await.unwrap_err();
     assert!(err.contains("HTTP 401 — check the API key"), "{err}");
     assert!(
@@ -166,29 +167,4 @@ async fn without_a_key_no_authorization_is_sent() {
             .to_lowercase()
             .contains("authorization")
     );
-}
-
-/// Answers one request on loopback with `status` and `body`; yields the request's head.
-async fn serve_once(status: &str, body: &str) -> (String, tokio::task::JoinHandle<String>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let answer = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let task = tokio::spawn(async move {
-        let (mut conn, _) = listener.accept().await.unwrap();
-        let mut head = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !head.ends_with(b"\r\n\r\n") {
-            let n = conn.read(&mut buf).await.unwrap();
-            assert!(n > 0, "the request ended early");
-            head.extend_from_slice(&buf[..n]);
-        }
-        // The client may hang up before the whole of a huge answer is written.
-        let _ = conn.write_all(answer.as_bytes()).await;
-        String::from_utf8_lossy(&head).into_owned()
-    });
-    (url, task)
 }
