@@ -64,6 +64,33 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// A new incident, ringing from `now`, for an outage that began at `since`.
+    pub fn ringing(
+        id: i64,
+        origin: Origin,
+        title: &str,
+        (reason, evidence): (&str, &Evidence),
+        since: Timestamp,
+        now: Timestamp,
+    ) -> Incident {
+        Incident {
+            id,
+            origin,
+            monitor: title.to_string(),
+            state: IncidentState::Ringing,
+            first_failure_at: since,
+            opened_at: now,
+            alarm_started_at: Some(now),
+            acknowledged_at: None,
+            acknowledged_via: None,
+            snoozed_until: None,
+            recovered_at: None,
+            resolved_at: None,
+            reason: reason.to_string(),
+            evidence: evidence.clone(),
+        }
+    }
+
     /// What the incident is filed under while open.
     pub fn key(&self) -> Key {
         match &self.origin {

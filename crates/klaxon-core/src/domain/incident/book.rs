@@ -133,23 +133,15 @@ impl IncidentBook {
             let event = TimelineEvent::new(now, TimelineKind::DownAgain, sample.reason.clone());
             return self.change(journal, &key, event, |i| i.recovered_at = None);
         }
-        let incident = Incident {
-            id: self.next_id,
-            origin: Origin::Monitor,
-            monitor: monitor.to_string(),
-            state: IncidentState::Ringing,
-            first_failure_at: failing_since,
-            opened_at: now,
-            alarm_started_at: Some(now),
-            acknowledged_at: None,
-            acknowledged_via: None,
-            snoozed_until: None,
-            recovered_at: None,
-            resolved_at: None,
-            reason: sample.reason.clone(),
-            evidence: sample.evidence.clone(),
-        };
-        self.next_id = self.next_id.saturating_add(1);
+        let said = (sample.reason.as_str(), &sample.evidence);
+        let incident = Incident::ringing(
+            self.next_id,
+            Origin::Monitor,
+            monitor,
+            said,
+            failing_since,
+            now,
+        );
         let timeline = vec![
             TimelineEvent::new(
                 failing_since,
@@ -159,9 +151,21 @@ impl IncidentBook {
             TimelineEvent::new(now, TimelineKind::Confirmed, "the re-checks failed too"),
             TimelineEvent::new(now, TimelineKind::AlarmStarted, ""),
         ];
+        Some(self.open_new(journal, key, incident, timeline))
+    }
+
+    /// Files a new incident under `key` with its first timeline lines, and takes its id.
+    fn open_new(
+        &mut self,
+        journal: &mut impl Journal,
+        key: Key,
+        incident: Incident,
+        timeline: Vec<TimelineEvent>,
+    ) -> Incident {
+        self.next_id = self.next_id.saturating_add(1);
         self.open.insert(key, incident.clone());
         journal.record(&incident, timeline);
-        Some(incident)
+        incident
     }
 
     /// The monitor answers again. A ringing incident keeps ringing until someone acknowledges

@@ -40,26 +40,12 @@ impl IncidentBook {
             return self.change(journal, &key, event, |i| i.recovered_at = None);
         }
         let since = alert.since.filter(|s| *s <= now).unwrap_or(now);
-        let incident = Incident {
-            id: self.next_id,
-            origin: Origin::Alert {
-                source: alert.source.clone(),
-                key: alert.key.clone(),
-            },
-            monitor: alert.title.clone(),
-            state: IncidentState::Ringing,
-            first_failure_at: since,
-            opened_at: now,
-            alarm_started_at: Some(now),
-            acknowledged_at: None,
-            acknowledged_via: None,
-            snoozed_until: None,
-            recovered_at: None,
-            resolved_at: None,
-            reason: alert.reason.clone(),
-            evidence: alert.evidence.clone(),
+        let origin = Origin::Alert {
+            source: alert.source.clone(),
+            key: alert.key.clone(),
         };
-        self.next_id = self.next_id.saturating_add(1);
+        let said = (alert.reason.as_str(), &alert.evidence);
+        let incident = Incident::ringing(self.next_id, origin, &alert.title, said, since, now);
         let timeline = vec![
             TimelineEvent::new(since, TimelineKind::FirstFailure, alert.reason.clone()),
             TimelineEvent::new(
@@ -69,9 +55,7 @@ impl IncidentBook {
             ),
             TimelineEvent::new(now, TimelineKind::AlarmStarted, ""),
         ];
-        self.open.insert(key, incident.clone());
-        journal.record(&incident, timeline);
-        Some(incident)
+        Some(self.open_new(journal, key, incident, timeline))
     }
 
     /// The source says the alert stopped firing.
