@@ -14,6 +14,7 @@ pub mod channel_form;
 mod channel_table;
 pub mod edit;
 mod escalation_table;
+pub mod first_run;
 pub mod form;
 mod heartbeat_table;
 mod judge_table;

@@ -98,4 +98,66 @@ impl<'a> DataFiles<'a> {
     pub fn log(&self) -> PathBuf {
         self.dir.join("klaxon.log")
     }
+
+    /// Says the guided first run was finished or skipped (one word, [`GuideEnd`]), so a founder
+    /// is never walked through it twice. Kept in the data dir rather than in klaxon.toml: it is
+    /// this machine's memory of a conversation, not something the engine runs on.
+    pub fn first_run(&self) -> PathBuf {
+        self.dir.join("first-run")
+    }
+
+    /// How the guided first run ended, or `None` while it never has (or the file cannot be read:
+    /// showing the guide once too often is the safer mistake).
+    pub fn first_run_end(&self) -> Option<GuideEnd> {
+        let text = std::fs::read_to_string(self.first_run()).ok()?;
+        match text.trim() {
+            "finished" => Some(GuideEnd::Finished),
+            "skipped" => Some(GuideEnd::Skipped),
+            _ => None,
+        }
+    }
+
+    /// Remembers how the guided first run ended (creating the data dir if needed, 0700).
+    pub fn remember_first_run(&self, end: GuideEnd) -> Result<()> {
+        crate::data_dir::prepare(self.dir)?;
+        let word = match end {
+            GuideEnd::Finished => "finished",
+            GuideEnd::Skipped => "skipped",
+        };
+        crate::data_dir::write_private(&self.first_run(), format!("{word}\n").as_bytes()).map_err(
+            |source| Error::Write {
+                path: self.first_run(),
+                source,
+            },
+        )
+    }
+}
+
+/// How the guided first run ended: walked to the end, or skipped (the steps are then in
+/// Settings, and the guide can be opened again by hand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../../ui/src/lib/types/")]
+pub enum GuideEnd {
+    Finished,
+    Skipped,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_run_is_remembered_as_finished_or_skipped_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let files = DataFiles::new(&data);
+        assert_eq!(files.first_run_end(), None);
+        files.remember_first_run(GuideEnd::Skipped).unwrap();
+        assert_eq!(files.first_run_end(), Some(GuideEnd::Skipped));
+        files.remember_first_run(GuideEnd::Finished).unwrap();
+        assert_eq!(files.first_run_end(), Some(GuideEnd::Finished));
+        std::fs::write(files.first_run(), "maybe").unwrap();
+        assert_eq!(files.first_run_end(), None);
+    }
 }
