@@ -6,6 +6,7 @@ pub mod aftermath;
 pub mod commands;
 pub mod error;
 mod events;
+mod first_run;
 mod login;
 mod settings;
 pub mod supervise;
@@ -83,6 +84,10 @@ pub fn build<R: Runtime>(
             commands::set_secret,
             commands::delete_secret,
             commands::set_launch_at_login,
+            first_run::first_run_due,
+            first_run::first_run_end,
+            first_run::guess_monitor,
+            first_run::put_phone_on_ladder,
             aftermath::notes,
             aftermath::save_notes,
             aftermath::draft,

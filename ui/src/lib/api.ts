@@ -12,6 +12,7 @@ import type {
   DraftRequest,
   EscalationForm,
   FieldProblem,
+  GuideEnd,
   IncidentDetail,
   IncidentNotes,
   IncidentView,
@@ -99,3 +100,13 @@ export const deleteChannel = (name: string) => invoke<string>("delete_channel", 
 export const saveEscalation = (form: EscalationForm) => invoke<string>("save_escalation", { form });
 /** Problems with the ladder as typed, by field (`steps[2].after`); empty when it would save. */
 export const validateEscalation = (form: EscalationForm) => invoke<FieldProblem[]>("validate_escalation", { form });
+
+// The guided first run. Its steps use the commands above; these are only the guide's.
+/** Whether the window opens at the guide: nothing watched, and the guide never finished or skipped. */
+export const firstRunDue = () => invoke<boolean>("first_run_due");
+/** Remembers that the guide was finished or skipped, so it does not open by itself again. */
+export const firstRunEnd = (end: GuideEnd) => invoke<null>("first_run_end", { end });
+/** A monitor form from one typed line: its name and kind guessed. */
+export const guessMonitor = (typed: string) => invoke<MonitorForm>("guess_monitor", { typed });
+/** Puts the channel on the escalation ladder ("after 3 minutes, notify phone") unless a step names it. */
+export const putPhoneOnLadder = (channel: string) => invoke<string>("put_phone_on_ladder", { channel });

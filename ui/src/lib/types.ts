@@ -42,3 +42,4 @@ export type { StepForm } from "./types/StepForm";
 export type { DeliveryState } from "./types/DeliveryState";
 export type { Coverage } from "./types/Coverage";
 export type { Gap } from "./types/Gap";
+export type { GuideEnd } from "./types/GuideEnd";

@@ -119,6 +119,7 @@ export class FakeEngine {
     validate_channel: () => [],
     validate_escalation: () => [],
     test_channel: () => "The test message was delivered. Check that it reached you.",
+    first_run_due: () => false,
   };
 
   constructor(handlers: Record<string, Handler> = {}) {
