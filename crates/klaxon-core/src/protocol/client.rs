@@ -16,6 +16,8 @@ use super::socket;
 use super::wire::{Command, Reply, SlipStats};
 use crate::aftermath::draft::{self, Draft, DraftRequest};
 use crate::aftermath::look_back::{self, DayBar, IncidentDetail};
+use crate::aftermath::month::{self, MonthReport};
+use crate::aftermath::uptime::{self, LatencySeries, MonitorUptime, Period};
 use crate::channels::{self, Message};
 use crate::config::Config;
 use crate::domain::delivery::Outcome;
@@ -243,6 +245,44 @@ impl<T> Client<T> {
             .collect();
         self.read_or(empty, move |store| {
             look_back::day_bars(store, &monitors, Timestamp::now(), offline_since)
+        })
+        .await
+    }
+
+    /// Each named monitor's uptime over 24 h, 7 d and 30 d, and its certificate. Nothing
+    /// recorded yet is no figures (no percentage), not an error.
+    pub async fn uptime(
+        &self,
+        monitors: Vec<String>,
+        offline_since: Option<Timestamp>,
+    ) -> Result<Vec<MonitorUptime>> {
+        let empty = monitors
+            .iter()
+            .map(|m| uptime::uptime_of_nothing(m))
+            .collect();
+        self.read_or(empty, move |store| {
+            uptime::uptimes(store, &monitors, Timestamp::now(), offline_since)
+        })
+        .await
+    }
+
+    /// One monitor's response times over `period`.
+    pub async fn latency(&self, monitor: String, period: Period) -> Result<LatencySeries> {
+        let now = Timestamp::now();
+        let empty = uptime::latency_of_nothing(&monitor, period, now);
+        self.read_or(empty, move |store| {
+            uptime::latency(store, &monitor, period, now)
+        })
+        .await
+    }
+
+    /// The numbers of the last `months` months (this one last), in the machine's time zone.
+    pub async fn months(&self, months: usize) -> Result<MonthReport> {
+        let tz = jiff::tz::TimeZone::system();
+        let now = Timestamp::now();
+        let empty = month::empty_report(now, &tz, months)?;
+        self.read_or(empty, move |store| {
+            month::month_report(store, now, &tz, months)
         })
         .await
     }

@@ -88,6 +88,16 @@ impl Store {
         ))
     }
 
+    /// Incidents whose outage overlaps `[from, to)` (one not over yet lasts until `to`), in the
+    /// order they began: the month's numbers.
+    pub fn incidents_overlapping(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Incident>> {
+        let (from, to) = (ms(from), ms(to));
+        self.query_incidents(&format!(
+            "SELECT {COLUMNS} FROM incidents WHERE first_failure_at < {to}
+             AND COALESCE(recovered_at, resolved_at, {to}) > {from} ORDER BY first_failure_at, id"
+        ))
+    }
+
     pub fn incident(&self, id: i64) -> Result<Option<Incident>> {
         let sql = format!("SELECT {COLUMNS} FROM incidents WHERE id = {id}");
         Ok(self.query_incidents(&sql)?.into_iter().next())

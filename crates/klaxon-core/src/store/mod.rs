@@ -12,6 +12,7 @@ mod incidents;
 mod notes_and_drafts;
 mod recovery;
 mod rows;
+mod uptime_queries;
 mod words;
 mod writer;
 
@@ -19,6 +20,7 @@ pub use crate::domain::delivery::Outcome;
 pub use deliveries::Delivery;
 pub use recovery::{Opened, open_for_engine};
 pub use rows::MonitorRow;
+pub use uptime_queries::LatencyBucket;
 pub use writer::{MAX_WAITING_SAMPLES, StoreHealth, StoreWriter, Write, describe};
 
 use std::path::{Path, PathBuf};
@@ -50,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_deliveries",
         include_str!("../../migrations/0004_deliveries.sql"),
+    ),
+    (
+        "0005_certificates",
+        include_str!("../../migrations/0005_certificates.sql"),
     ),
 ];
 
@@ -132,6 +138,7 @@ impl Store {
                     .execute(params![monitor, ms(s.at), s.ok, millis(s.latency), reason])
                     .map_err(|e| db(&path, e))?;
             }
+            uptime_queries::record_certificates(&tx, samples).map_err(|e| db(&path, e))?;
             let mut upsert = tx
                 .prepare_cached(
                     "INSERT INTO monitor_state (monitor, state, last_checked, latency_ms, reason, target)
