@@ -1,8 +1,11 @@
-//! After the outage, in the window: the founder's notes on an incident, the reply drafts
-//! written from them, and getting a draft out of Klaxon (the clipboard, the mail app). Each
-//! command hands the work to the typed client.
+//! After the outage, in the window: each monitor's uptime, response times and certificate, the
+//! month's numbers, the founder's notes on an incident, the reply drafts written from them, and
+//! getting a draft out of Klaxon (the clipboard, the mail app). Each command hands the work to
+//! the typed client.
 
 use klaxon_core::aftermath::draft::{Draft, DraftRequest};
+use klaxon_core::aftermath::month::MonthReport;
+use klaxon_core::aftermath::uptime::{LatencySeries, MonitorUptime, Period};
 use klaxon_core::domain::notes::{IncidentNotes, SavedDraft};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tauri::{AppHandle, Runtime, State};
@@ -11,6 +14,30 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::AppState;
 use crate::error::{Error, Result};
+
+/// Each monitor's uptime over 24 h, 7 d and 30 d and its certificate, for the Now view.
+#[tauri::command]
+pub async fn uptime(state: State<'_, AppState>) -> Result<Vec<MonitorUptime>> {
+    let status = state.client().status().await?;
+    let names = status.monitors.into_iter().map(|m| m.name).collect();
+    Ok(state.client().uptime(names, status.blind_since).await?)
+}
+
+/// One monitor's response times over the chosen period.
+#[tauri::command]
+pub async fn latency(
+    state: State<'_, AppState>,
+    monitor: String,
+    period: Period,
+) -> Result<LatencySeries> {
+    Ok(state.client().latency(monitor, period).await?)
+}
+
+/// This month's numbers and the five before it, for the Incidents view.
+#[tauri::command]
+pub async fn months(state: State<'_, AppState>) -> Result<MonthReport> {
+    Ok(state.client().months(6).await?)
+}
 
 #[tauri::command]
 pub async fn notes(state: State<'_, AppState>, id: i64) -> Result<IncidentNotes> {
