@@ -17,6 +17,7 @@ mod escalation_table;
 pub mod first_run;
 pub mod form;
 mod heartbeat_table;
+pub mod import;
 mod judge_table;
 mod maintenance_table;
 mod product;

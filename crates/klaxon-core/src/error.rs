@@ -80,6 +80,11 @@ pub enum Error {
     #[error("{0}")]
     Edit(String),
 
+    /// A file of another monitoring tool that `klaxon import` cannot read (the reason says
+    /// where: line and column, or which limit).
+    #[error("cannot import {}: {reason}", file.display())]
+    Import { file: PathBuf, reason: String },
+
     /// A draft that cannot be written (an unknown kind, tone or time zone).
     #[error("{0}")]
     Draft(String),

@@ -97,6 +97,13 @@ pub const CONFIRM_WORDS: &str = "from 0 to 20";
 pub const RECOVER: RangeInclusive<i64> = 1..=20;
 pub const RECOVER_WORDS: &str = "from 1 to 20";
 
+/// `klaxon import`: the file of another tool is read whole into memory; a Gatus config or an
+/// Uptime Kuma backup of a few hundred monitors is well under a megabyte.
+pub const IMPORT_BYTES: u64 = 8 * 1024 * 1024;
+/// `klaxon import`: monitors in one file. A founder's stack is tens of services; thousands
+/// would be a generated file or a mistake, and each is checked every few seconds.
+pub const IMPORT_MONITORS: usize = 500;
+
 /// `klaxon snooze MINUTES`: a snooze is for going back to the phone, not to bed; for longer,
 /// acknowledge.
 pub const SNOOZE_MINUTES: RangeInclusive<u64> = 1..=24 * 60;

@@ -131,6 +131,23 @@ impl ConfigDocument {
         }
     }
 
+    /// The names of the monitors in the file, in file order.
+    pub fn monitor_names(&self) -> Vec<String> {
+        self.monitors()
+            .map(|t| {
+                t.iter()
+                    .filter_map(|m| m.get("name").and_then(|n| n.as_str()))
+                    .map(|n| n.trim().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Appends a monitor's whole table (an import); the caller parses the result.
+    pub(crate) fn push_monitor_table(&mut self, table: Table) {
+        self.monitors_mut().push(table);
+    }
+
     /// Removes a monitor by name; says so when there is none.
     pub fn delete_monitor(&mut self, name: &str) -> Result<()> {
         let index = self
