@@ -4,6 +4,7 @@
 mod aftermath;
 mod channel;
 mod commands;
+mod import;
 mod logs;
 mod output;
 mod page;
@@ -39,6 +40,20 @@ struct Cli {
 enum Command {
     /// Run the engine, headless, until Ctrl-C.
     Run,
+    /// Add the monitors of a Gatus config.yaml or an Uptime Kuma JSON backup to the config,
+    /// listing every field that has no Klaxon equivalent.
+    Import {
+        /// gatus or uptime-kuma.
+        #[arg(value_parser = klaxon_core::config::import::ImportSource::named)]
+        tool: klaxon_core::config::import::ImportSource,
+        /// The file: Gatus's config.yaml, or Uptime Kuma's backup .json.
+        file: PathBuf,
+        /// Show what would be added, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Probe once and print the outcome; exit 0 when up, 1 when down.
     Check {
         /// A URL, host:port, tcp://host:port, tls://host:port, dns://name, or a monitor's name.
@@ -228,6 +243,12 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Run => commands::run(&paths).await,
+            Command::Import {
+                tool,
+                file,
+                dry_run,
+                json,
+            } => import::run(&paths, tool, &file, dry_run, json),
             Command::Check { target, timeout } => commands::check(&paths, &target, timeout).await,
             Command::Status { json } => commands::status(&paths, json).await,
             Command::Ack { incident } => commands::ack(&paths, incident).await,
