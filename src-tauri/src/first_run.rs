@@ -54,9 +54,14 @@ pub async fn guess_monitor(typed: String) -> Result<MonitorForm> {
 #[tauri::command]
 pub async fn put_phone_on_ladder(state: State<'_, AppState>, channel: String) -> Result<String> {
     let what = format!("{} is on the escalation ladder", channel.trim());
-    settings::change(&state, &state.paths.config, &what, |doc: &mut ConfigDocument| {
-        let ladder = with_phone_step(&doc.escalation_form(), &channel);
-        doc.set_escalation(&ladder).map_err(Error::Form)
-    })
+    settings::change(
+        &state,
+        &state.paths.config,
+        &what,
+        |doc: &mut ConfigDocument| {
+            let ladder = with_phone_step(&doc.escalation_form(), &channel);
+            doc.set_escalation(&ladder).map_err(Error::Form)
+        },
+    )
     .await
 }

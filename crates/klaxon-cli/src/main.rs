@@ -5,6 +5,7 @@ mod aftermath;
 mod channel;
 mod commands;
 mod import;
+mod init;
 mod logs;
 mod output;
 mod page;
@@ -40,6 +41,28 @@ struct Cli {
 enum Command {
     /// Run the engine, headless, until Ctrl-C.
     Run,
+    /// Set Klaxon up step by step: a first service, the test alarm, your phone, the verdict.
+    /// Press Enter to skip any question; `--yes` takes every default without asking.
+    Init {
+        /// The service to watch (a URL, host:port or host name), instead of asking.
+        #[arg(long)]
+        url: Option<String>,
+        /// Its name, instead of the guess.
+        #[arg(long)]
+        name: Option<String>,
+        /// The ntfy topic your phone subscribes to, instead of asking.
+        #[arg(long)]
+        ntfy: Option<String>,
+        /// The ntfy server (default: ntfy.sh).
+        #[arg(long, requires = "ntfy")]
+        ntfy_server: Option<String>,
+        /// Do not play the test alarm.
+        #[arg(long)]
+        skip_alarm: bool,
+        /// Answer every question with its default, without asking.
+        #[arg(long, short)]
+        yes: bool,
+    },
     /// Add the monitors of a Gatus config.yaml or an Uptime Kuma JSON backup to the config,
     /// listing every field that has no Klaxon equivalent.
     Import {
@@ -243,6 +266,24 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Run => commands::run(&paths).await,
+            Command::Init {
+                url,
+                name,
+                ntfy,
+                ntfy_server,
+                skip_alarm,
+                yes,
+            } => {
+                let given = init::Given {
+                    url,
+                    name,
+                    ntfy,
+                    ntfy_server,
+                    yes,
+                    skip_alarm,
+                };
+                init::init(&paths, given).await
+            }
             Command::Import {
                 tool,
                 file,

@@ -1,0 +1,383 @@
+//! `klaxon init`: the guided first run in a terminal, for the headless engine. The same four
+//! steps as the window's guide, deciding nothing the core does not already decide: a service
+//! from one typed line (`config::first_run` guesses its name and kind), checked for real and
+//! written into klaxon.toml keeping its comments (`config::edit`); the test alarm and "Did you
+//! hear it?"; the phone (ntfy or Pushover, a token to the keyring, never to the file) put on the
+//! escalation ladder and sent a test message; and the "Am I covered?" verdict.
+//!
+//! Every question can be skipped with an empty answer, and `--yes` answers each with its
+//! default without asking, so scripts run it with `--url`/`--ntfy`. The test alarm plays in the
+//! running engine when there is one (its siren, at the volume it would ring at night); with none
+//! it plays here, as `klaxon alarm test` does, and the verdict says how to start the engine.
+
+use std::io::{BufRead, IsTerminal, Read};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use klaxon_core::Error;
+use klaxon_core::config::channel_form::ChannelForm;
+use klaxon_core::config::edit::ConfigDocument;
+use klaxon_core::config::first_run::{guess_monitor, with_phone_step};
+use klaxon_core::config::form::MonitorForm;
+use klaxon_core::domain::delivery::Outcome;
+use klaxon_core::domain::states::{ChannelKind, MonitorKind};
+use klaxon_core::paths::Paths;
+use klaxon_core::probe::Prober;
+use klaxon_core::protocol::{Client, Socket};
+use klaxon_core::secrets;
+use klaxon_core::text::printable;
+
+use crate::terminal::{self, outln};
+
+/// How long the test alarm plays: the whole escalation, compressed.
+const ALARM_SECONDS: u64 = 10;
+/// The longest answer read from standard input (a URL, a topic, a token).
+const ANSWER_LIMIT: usize = 4096;
+/// How many times "No, I did not hear it" offers another try.
+const ALARM_TRIES: usize = 3;
+
+/// What a script gives instead of answering.
+#[derive(Debug, Default, Clone)]
+pub struct Given {
+    pub url: Option<String>,
+    pub name: Option<String>,
+    pub ntfy: Option<String>,
+    pub ntfy_server: Option<String>,
+    pub yes: bool,
+    pub skip_alarm: bool,
+}
+
+pub async fn init(paths: &Paths, given: Given) -> Result<std::process::ExitCode> {
+    let mut ask = Asker::new(given.yes);
+    if paths.write_starter_if_missing()? {
+        outln!("Wrote a starter config to {}.", paths.config.display())?;
+    }
+    outln!(
+        "Setting up Klaxon in {} — press Enter to skip any question.\n",
+        paths.config.display()
+    )?;
+    let client = Client::over_socket(paths.clone());
+
+    outln!("1. Your first service")?;
+    service(paths, &client, &given, &mut ask).await?;
+    outln!("\n2. Hear the alarm")?;
+    if given.skip_alarm {
+        outln!("Skipped (--skip-alarm): `klaxon alarm test` plays it later.")?;
+    } else {
+        alarm(paths, &client, &mut ask).await?;
+    }
+    outln!("\n3. Your phone")?;
+    phone(paths, &client, &given, &mut ask).await?;
+    outln!("\n4. Am I covered?")?;
+    verdict(paths, &client).await
+}
+
+async fn service(
+    paths: &Paths,
+    client: &Client<Socket>,
+    given: &Given,
+    ask: &mut Asker,
+) -> Result<()> {
+    let typed = match &given.url {
+        Some(url) => url.clone(),
+        None => ask.line("Address to watch (a URL or host:port)", "")?,
+    };
+    if typed.trim().is_empty() {
+        return outln!("Skipped: add one later in Settings or as a [[monitor]] in the config.");
+    }
+    let mut form = guess_monitor(&typed).map_err(anyhow::Error::msg)?;
+    let name = match &given.name {
+        Some(name) => name.clone(),
+        None => ask.line("Name", &form.name)?,
+    };
+    if !name.trim().is_empty() {
+        form.name = name.trim().to_string();
+    }
+    let kind = ask.line("Check (http, tcp, tls, dns)", form.kind.as_str())?;
+    if let Ok(kind) = kind.trim().parse::<MonitorKind>() {
+        form.kind = kind;
+    }
+    let (up, said) = check(paths, &form).await?;
+    outln!("{}: {}", if up { "up" } else { "down" }, printable(&said))?;
+    if !up && !ask.yes_no("It is down now: save it anyway (it will ring)?", false)? {
+        return outln!("Not saved.");
+    }
+    let mut doc = ConfigDocument::read(&paths.config)?;
+    doc.put_monitor(&form).map_err(problems)?;
+    doc.save()?;
+    reload(client).await;
+    outln!(
+        "Saved {} to {}.",
+        printable(&form.name),
+        paths.config.display()
+    )
+}
+
+/// Probes the form's monitor once, as the window's "Check" does.
+async fn check(paths: &Paths, form: &MonitorForm) -> Result<(bool, String)> {
+    let mut doc = ConfigDocument::empty(&paths.config);
+    doc.put_monitor(form).map_err(problems)?;
+    let monitor = doc.parse().map_err(Error::from)?.monitors.remove(0);
+    let prober = tokio::task::spawn_blocking(move || Prober::new(&monitor)).await??;
+    let sample = prober.check(jiff::Timestamp::now()).await;
+    Ok((sample.ok, sample.reason))
+}
+
+async fn alarm(paths: &Paths, client: &Client<Socket>, ask: &mut Asker) -> Result<()> {
+    // Enter skips, as everywhere: a script or a late-night run makes no noise unasked.
+    if !ask.yes_no("Play the test alarm now (10 s, at the real volume)?", false)? {
+        return outln!("Skipped: `klaxon alarm test` plays it later.");
+    }
+    for _ in 0..ALARM_TRIES {
+        let problem = play(paths, client).await?;
+        if let Some(problem) = &problem {
+            outln!("{}", printable(problem))?;
+        }
+        if problem.is_none() && ask.yes_no("Did you hear it?", true)? {
+            return outln!("Good: that is what wakes you.");
+        }
+        outln!("What to check:")?;
+        outln!("  - the sound is not muted and the volume is up;")?;
+        outln!(
+            "  - the output is the speakers you will hear at night (not unplugged headphones);"
+        )?;
+        outln!(
+            "  - `raise_system_volume = true` in [alarm] lets Klaxon turn it up while it rings."
+        )?;
+        if !ask.yes_no("Try again?", false)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Plays the test alarm in the running engine, or here when none runs; the sound problem, if
+/// the engine knows of one.
+async fn play(paths: &Paths, client: &Client<Socket>) -> Result<Option<String>> {
+    match client.test_alarm(ALARM_SECONDS).await {
+        Ok(answer) => {
+            outln!("{}", printable(&answer.message))?;
+            tokio::time::sleep(Duration::from_secs(ALARM_SECONDS)).await;
+            let status = client.status().await?;
+            Ok(status.sound.and_then(|s| s.problem))
+        }
+        Err(Error::NotRunning(_)) => {
+            outln!("No Klaxon is running, so the alarm plays here.")?;
+            let code = crate::commands::alarm_test(paths, ALARM_SECONDS).await?;
+            Ok((code != std::process::ExitCode::SUCCESS)
+                .then(|| "Klaxon could not make a sound on this machine.".to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn phone(
+    paths: &Paths,
+    client: &Client<Socket>,
+    given: &Given,
+    ask: &mut Asker,
+) -> Result<()> {
+    let kind = match given.ntfy {
+        Some(_) => "ntfy".to_string(),
+        None => ask.line("Which app is on your phone (ntfy or pushover)?", "")?,
+    };
+    let mut doc = ConfigDocument::read(&paths.config)?;
+    let taken: Vec<String> = doc.channel_forms().into_iter().map(|c| c.name).collect();
+    let name = free_name(&taken);
+    let mut form = ChannelForm {
+        name: name.clone(),
+        ..ChannelForm::default()
+    };
+    match kind.trim().to_ascii_lowercase().as_str() {
+        "" => return outln!("Skipped: add a channel later in Settings or as a [[channel]]."),
+        "ntfy" => {
+            form.kind = ChannelKind::Ntfy;
+            form.server = match &given.ntfy_server {
+                Some(s) => s.clone(),
+                None if given.ntfy.is_some() => String::new(),
+                None => ask.line("ntfy server (empty for ntfy.sh)", "")?,
+            };
+            form.topic = match &given.ntfy {
+                Some(t) => t.clone(),
+                None => ask.line("Topic your phone subscribes to", "")?,
+            };
+            if form.topic.trim().is_empty() {
+                return outln!("Skipped: no topic.");
+            }
+            if given.ntfy.is_none() {
+                form.token = keep_secret(ask, "Access token (only for a protected topic)", &name)?;
+            }
+        }
+        "pushover" => {
+            form.kind = ChannelKind::Pushover;
+            form.user = ask.line("Pushover user key", "")?;
+            form.token = keep_secret(ask, "Pushover API token", &name)?;
+            if form.user.trim().is_empty() || form.token.is_empty() {
+                return outln!("Skipped: Pushover needs a user key and an API token.");
+            }
+        }
+        other => {
+            return outln!("Skipped: {} is not ntfy or pushover.", printable(other));
+        }
+    }
+    doc.put_channel(None, &form).map_err(problems)?;
+    let ladder = with_phone_step(&doc.escalation_form(), &name);
+    doc.set_escalation(&ladder).map_err(problems)?;
+    doc.save()?;
+    reload(client).await;
+    outln!("Saved the channel {name}; while nobody acknowledges, it is paged after 3 minutes.")?;
+    match client.test_channel(&name).await? {
+        Outcome::Delivered => outln!("Sent a test message: check that it reached your phone."),
+        Outcome::Failed { error, .. } => outln!(
+            "The test message did not get through: {}. Fix it in the config, then `klaxon channel test {name}`.",
+            printable(&error)
+        ),
+    }
+}
+
+/// Reads a credential (without echo on a terminal) into the keyring as `<channel>-token`, and
+/// answers its `{secret:NAME}` reference; empty when skipped.
+fn keep_secret(ask: &mut Asker, question: &str, channel: &str) -> Result<String> {
+    let value = ask.secret(question)?;
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let secret = format!("{channel}-token");
+    secrets::set(&secret, &value)?;
+    outln!("Stored it in the keyring as {secret}; the config only names it.")?;
+    Ok(format!("{{secret:{secret}}}"))
+}
+
+async fn verdict(paths: &Paths, client: &Client<Socket>) -> Result<std::process::ExitCode> {
+    let status = match client.status().await {
+        Ok(status) => status,
+        Err(Error::NotRunning(_)) => {
+            outln!(
+                "Not covered yet: no Klaxon is running on {}. Start the tray app, or `klaxon run` (as a service that starts at login).",
+                paths.data_dir.display()
+            )?;
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match status.coverage {
+        Some(c) if c.covered => outln!("Covered tonight: Klaxon will reach you.")?,
+        Some(c) => {
+            outln!("Not covered yet:")?;
+            for gap in c.gaps {
+                outln!("  - {}", printable(&gap.problem))?;
+            }
+        }
+        None => outln!("The engine did not say whether you are covered.")?,
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// "phone", or "phone-2"… when the config has one by that name.
+fn free_name(taken: &[String]) -> String {
+    std::iter::once("phone".to_string())
+        .chain((2..).map(|n| format!("phone-{n}")))
+        .find(|n| !taken.contains(n))
+        .unwrap_or_else(|| "phone".into())
+}
+
+/// The engine takes the new file at once (its watcher would a moment later); none running is fine.
+async fn reload(client: &Client<Socket>) {
+    let _ = client.reload().await;
+}
+
+fn problems(p: Vec<klaxon_core::config::form::FieldProblem>) -> anyhow::Error {
+    let lines: Vec<String> = p
+        .iter()
+        .map(|p| match p.field.as_str() {
+            "" => p.message.clone(),
+            f => format!("{f}: {}", p.message),
+        })
+        .collect();
+    anyhow::anyhow!("cannot save: {}", lines.join("; "))
+}
+
+/// Questions on standard output, answers from standard input (a terminal or a pipe); with
+/// `--yes` every question takes its default unasked. The end of input answers empty: skip.
+struct Asker {
+    yes: bool,
+    input: std::io::StdinLock<'static>,
+}
+
+impl Asker {
+    fn new(yes: bool) -> Asker {
+        Asker {
+            yes,
+            input: std::io::stdin().lock(),
+        }
+    }
+
+    /// One line, trimmed; `default` when the answer is empty.
+    fn line(&mut self, question: &str, default: &str) -> Result<String> {
+        let shown = if default.is_empty() {
+            format!("{question}: ")
+        } else {
+            format!("{question} [{}]: ", printable(default))
+        };
+        if self.yes {
+            outln!("{shown}{}", printable(default))?;
+            return Ok(default.to_string());
+        }
+        terminal::out(&shown, false)?;
+        let answer = self.read()?;
+        Ok(match answer.trim() {
+            "" => default.to_string(),
+            given => given.to_string(),
+        })
+    }
+
+    fn yes_no(&mut self, question: &str, default: bool) -> Result<bool> {
+        let hint = if default { "Y/n" } else { "y/N" };
+        let answer = self.line(&format!("{question} ({hint})"), "")?;
+        Ok(match answer.trim().to_ascii_lowercase().chars().next() {
+            Some('y') => true,
+            Some('n') => false,
+            _ => default,
+        })
+    }
+
+    /// A credential: without echo on a terminal; never asked under `--yes`.
+    fn secret(&mut self, question: &str) -> Result<String> {
+        if self.yes {
+            return Ok(String::new());
+        }
+        if std::io::stdin().is_terminal() {
+            let value =
+                rpassword::prompt_password(format!("{question} (not shown, Enter to skip): "))
+                    .context("cannot read it from the terminal")?;
+            return Ok(value.trim().to_string());
+        }
+        terminal::out(&format!("{question} (Enter to skip): "), false)?;
+        Ok(self.read()?.trim().to_string())
+    }
+
+    fn read(&mut self) -> Result<String> {
+        let mut bytes = Vec::new();
+        (&mut self.input)
+            .take(ANSWER_LIMIT as u64)
+            .read_until(b'\n', &mut bytes)
+            .context("cannot read the answer from standard input")?;
+        let answer = String::from_utf8_lossy(&bytes).into_owned();
+        // Echo a piped answer, so a transcript reads as a conversation.
+        if !std::io::stdin().is_terminal() {
+            outln!("{}", printable(answer.trim_end()))?;
+        }
+        Ok(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_phone_channel_takes_a_name_the_config_does_not_use() {
+        assert_eq!(free_name(&[]), "phone");
+        assert_eq!(free_name(&["phone".into(), "phone-2".into()]), "phone-3");
+    }
+}
