@@ -111,7 +111,7 @@ fn said(answer: klaxon_core::Result<Answer>) -> Result<String> {
 /// Each monitor's last 24 hours, for the bars under the monitors.
 #[tauri::command]
 pub async fn day_bars(state: State<'_, AppState>) -> Result<Vec<DayBar>> {
-    let status = state.engine.status().borrow().clone();
+    let status = state.client().status().await?;
     let names = status.monitors.into_iter().map(|m| m.name).collect();
     Ok(state.client().day_bars(names, status.blind_since).await?)
 }

@@ -7,14 +7,16 @@ use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::watch;
 
 use klaxon_core::domain::status::Status;
+use klaxon_core::paths::Paths;
+use klaxon_core::protocol::Client;
 
 /// Follows the engine's status until it stops: the tray is updated and the window (if open)
-/// gets a `status` event with the new snapshot. Every 20 s the tray is looked at again, so a
-/// tooltip's "down for 4 min" keeps counting.
+/// gets a `status` event with the new snapshot. Every 5 s the tray is looked at again, so a
+/// tooltip's "down for 4 min" keeps counting and the login check mark follows the window's.
 pub fn forward<R: Runtime>(app: AppHandle<R>, mut status: watch::Receiver<Status>) {
     tauri::async_runtime::spawn(async move {
         let mut shown: Option<(&'static str, String, Vec<String>)> = None;
-        let mut tick = tokio::time::interval(Duration::from_secs(20));
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
         loop {
             let changed = tokio::select! {
                 changed = status.changed() => {
@@ -26,10 +28,12 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut status: watch::Receiver<Status
                 _ = tick.tick() => false,
             };
             let now = status.borrow_and_update().clone();
+            let mut key = menu_key(&now);
+            key.push(format!("login={}", login_key(&app)));
             let view = (
                 crate::tray::icon_name(&now),
                 crate::tray::tooltip(&now, Timestamp::now()),
-                menu_key(&now),
+                key,
             );
             if shown.as_ref() != Some(&view) {
                 let menu_changed = shown.as_ref().is_none_or(|s| s.2 != view.2);
@@ -38,6 +42,36 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut status: watch::Receiver<Status
             }
             if changed {
                 let _ = app.emit("status", &now);
+            }
+        }
+    });
+}
+
+/// How often the window's process asks the engine for its status. A ringing incident shows in
+/// the window within this; asking costs the engine one snapshot.
+const FOLLOW_EVERY: Duration = Duration::from_millis(500);
+
+/// In the window's process: follows the engine's status over the control socket and gives the
+/// window a `status` event whenever it changes. An engine that cannot be reached is the
+/// window's own commands' error to show; this keeps asking.
+pub fn follow_over_socket<R: Runtime>(app: AppHandle<R>, paths: Paths) {
+    tauri::async_runtime::spawn(async move {
+        let client = Client::over_socket(paths);
+        let mut shown = String::new();
+        let mut tick = tokio::time::interval(FOLLOW_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Ok(now) = client.status().await else {
+                continue;
+            };
+            // Compared as sent, so only a change the window would show wakes it.
+            let Ok(text) = serde_json::to_string(&now) else {
+                continue;
+            };
+            if text != shown {
+                let _ = app.emit("status", &now);
+                shown = text;
             }
         }
     });
@@ -54,4 +88,10 @@ fn menu_key(status: &Status) -> Vec<String> {
     key.push(format!("{:?}", status.paused_until.is_some()));
     key.extend(crate::tray::own_problem(status));
     key
+}
+
+/// The menu's "Launch at login" check mark is set from the window's process too: looked at on
+/// each tick, so the tray's mark follows within one.
+fn login_key<R: Runtime>(app: &AppHandle<R>) -> bool {
+    crate::login::is_enabled(app)
 }

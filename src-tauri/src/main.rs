@@ -24,11 +24,14 @@ fn main() {
     // dir (Settings and `klaxon logs` show where), and to stderr for `make run`. Before any
     // thread starts: the native libraries' stderr is captured from here on.
     klaxon_core::logging::init(Some(paths.data_dir.as_path()));
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == klaxon_app::window::WINDOW_ARG) {
+        std::process::exit(window_process(paths));
+    }
     if let Ok(true) = paths.write_starter_if_missing() {
         tracing::info!("wrote a starter config to {}", paths.config.display());
     }
     // Started at login: straight to the tray, no window in the founder's face.
-    let args: Vec<String> = std::env::args().collect();
     let background = args.iter().any(|a| a == klaxon_app::BACKGROUND_ARG);
     klaxon_app::supervise::wait_for_previous(&args);
     let builder =
@@ -66,4 +69,23 @@ fn main() {
     // A fault or an engine that could not start ends the app with its own code (2, 70), so
     // whoever started it can tell.
     std::process::exit(klaxon_app::supervise::exit_code(code));
+}
+
+/// The window's own process (see `window.rs`): it ends when the window closes.
+fn window_process(paths: klaxon_core::paths::Paths) -> i32 {
+    let mut context = tauri::generate_context!();
+    // Its own identity, so its single-instance guard (and WebKit's data) is not the tray's:
+    // a second `--window` brings this one up and ends, on every platform.
+    context.config_mut().identifier.push_str(".window");
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _, _| {
+            klaxon_app::window::focus(app);
+        }));
+    match klaxon_app::build_window(builder, paths).build(context) {
+        Ok(app) => app.run_return(|_, _| {}),
+        Err(e) => {
+            eprintln!("klaxon-app: cannot open the window: {e}");
+            2
+        }
+    }
 }

@@ -78,8 +78,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<
 
 /// Rebuilds the menu so its check mark follows a change made in the window.
 pub fn launch_at_login_changed<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(state) = app.try_state::<AppState>() {
-        update(app, &state.engine.status().borrow().clone());
+    if let Some(engine) = app.try_state::<AppState>().and_then(|s| s.inner().engine()) {
+        let status = engine.status().borrow().clone();
+        update(app, &status);
     }
 }
 

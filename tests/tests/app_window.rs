@@ -11,8 +11,10 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use support::app::{Display, Driver, app_bin, screenshot_dir};
+use fantoccini::{Client, Locator};
+use support::app::{
+    Display, Driver, app_bin, open_window, screenshot_dir, start_tray, window_processes,
+};
 use support::fake_bus::PrivateBus;
 use support::pulse::Pulse;
 use support::siren::{AUDIBLE, WINDOW, fast_alarm, first_sound, mean};
@@ -141,20 +143,11 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
     ];
     let driver = Driver::start(&env);
     let mut rec = pulse.record("app.raw");
+    let mut tray = start_tray(&env);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_bin() }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&driver.url)
-            .await
-            .expect("a WebDriver session on the app");
+        let client = open_window(&driver).await;
 
         // First run: the invitation to add a monitor, and nothing is checked.
         wait_text(&client, "empty", "No monitors yet").await;
@@ -305,29 +298,50 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         );
         screenshot(&display, "08-settings").await;
 
-        // Close the window as a user does: the app keeps running and watching.
+        // Close the window as a user does: its process ends and gives its memory back, and
+        // the tray app keeps running and watching.
+        assert_eq!(
+            window_processes(&home.data()).len(),
+            1,
+            "one window process"
+        );
         let window = display.windows("Klaxon").pop().expect("the Klaxon window");
         display.close(&window);
         wait_for(LIMIT, || display.windows("Klaxon").is_empty().then_some(()));
+        wait_for(LIMIT, || {
+            window_processes(&home.data()).is_empty().then_some(())
+        });
+        assert!(!tray.exited(), "the tray app ended with its window");
         let status = home.status();
         assert_eq!(status["live"], true, "the engine stopped with the window");
         assert_eq!(status["incidents"][0]["state"], "acknowledged");
+        let _ = client.close().await;
+    });
 
-        // Launching it again opens the window of the running app, not a second app.
-        let second = std::process::Command::new(app_bin())
+    // Launching Klaxon again (from a launcher) opens the window of the running app, not a
+    // second app; launching it once more brings that window up instead of a second one.
+    for _ in 0..2 {
+        let again = std::process::Command::new(app_bin())
             .envs(env.iter().map(|(k, v)| (k, v)))
             .status()
             .unwrap();
-        assert!(second.success());
-        let handle = until("the reopened window", || async {
-            client.windows().await.ok()?.pop()
-        })
-        .await;
-        client.switch_to_window(handle).await.unwrap();
-        wait_text(&client, "incident", "acknowledged").await;
-        screenshot(&display, "09-reopened").await;
-        client.close().await.unwrap();
+        assert!(again.success());
+    }
+    wait_for(LIMIT, || {
+        (display.windows("Klaxon").len() == 1).then_some(())
     });
+    // What must not happen (a second window) has no event to wait for: give it two seconds.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(display.windows("Klaxon").len(), 1, "a second window opened");
+    assert_eq!(
+        window_processes(&home.data()).len(),
+        1,
+        "{:?}",
+        window_processes(&home.data())
+    );
+    rt.block_on(screenshot(&display, "09-reopened"));
+    // The window was started by the tray app, in its process group: both end here.
+    drop(tray);
     rec.stop();
 }
 
@@ -363,19 +377,10 @@ fn a_founder_adds_an_ntfy_channel_and_a_ladder_in_settings_and_finds_them_in_kla
         ("KLAXON_DATA_DIR", home.data()),
     ];
     let driver = Driver::start(&env);
+    let _tray = start_tray(&env);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_bin() }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&driver.url)
-            .await
-            .expect("a WebDriver session on the app");
+        let client = open_window(&driver).await;
 
         click(&client, "tab-settings").await;
         click(&client, "add-channel").await;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use support::app::{Display, Group, app_bin};
+use support::app::{Display, Group, app_bin, window_processes};
 use support::fake_bus::PrivateBus;
 use support::tray::TrayMenu;
 use support::*;
@@ -113,10 +113,16 @@ fn the_tray_menu_shows_each_monitor_and_pauses_acknowledges_and_quits() {
     wait_for(LIMIT, || {
         (!display.windows("Klaxon").is_empty()).then_some(())
     });
+    // The window is a process of its own, started by the tray app.
+    assert_eq!(window_processes(&home.data()).len(), 1);
 
     // The first try may meet the menu while it is rebuilt for the window: ask until it lands.
     wait_for(LIMIT, || menu.click("Quit").then_some(()));
     wait_for(LIMIT, || app.exited().then_some(()));
+    // Quit takes the window with it: no window is left talking to an engine that is gone.
+    wait_for(LIMIT, || {
+        window_processes(&home.data()).is_empty().then_some(())
+    });
     std::thread::sleep(Duration::from_millis(200));
     assert!(!home.data().join("klaxon.sock").exists() || home.status()["live"] == false);
 }

@@ -8,6 +8,6 @@ mod page;
 pub mod socket;
 mod wire;
 
-pub use client::{Answer, ChannelSummary, Client, Transport};
+pub use client::{Answer, ChannelSummary, Client, Socket, Transport};
 pub use page::Paged;
 pub use wire::{Command, Reply, SlipStats};

@@ -149,8 +149,11 @@ pub fn clicked<R: Runtime>(app: &AppHandle<R>, id: &str) {
 }
 
 fn code_needed<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.try_state::<AppState>()
-        .is_none_or(|s| s.engine.status().borrow().ack_code.is_some())
+    let state = app.try_state::<AppState>();
+    let Some(engine) = state.as_ref().and_then(|s| s.engine()) else {
+        return true;
+    };
+    engine.status().borrow().ack_code.is_some()
 }
 
 /// Hands an action to the engine through the same client the window's commands use.

@@ -246,3 +246,65 @@ pub fn screenshot_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The tray app as a founder's login starts it (`--background`: the engine and the tray, no
+/// window), in its own group with `env`; returns once its engine answers on the control socket.
+/// The window is a process of its own (`klaxon-app --window`), which [`open_window`] starts
+/// under WebDriver.
+pub fn start_tray(env: &[(&'static str, PathBuf)]) -> Group {
+    let mut tray = Group::spawn(
+        Command::new(app_bin())
+            .arg("--background")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null()),
+    );
+    wait_for(Duration::from_secs(30), || {
+        assert!(!tray.exited(), "the tray app ended while starting");
+        Command::new(super::klaxon_bin())
+            .args(["status", "--json"])
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    });
+    tray
+}
+
+/// A WebDriver session on a new window process (`klaxon-app --window`), which speaks to the
+/// engine of the tray app already running with the driver's environment.
+pub async fn open_window(driver: &Driver) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app_bin(), "args": ["--window"] }),
+    );
+    fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("no WebDriver session on the window: {e}"))
+}
+
+/// The pids of the window processes (`klaxon-app --window`) running with this data dir.
+pub fn window_processes(data_dir: &Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let zombie = stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
+            let mine = format!("KLAXON_DATA_DIR={}", data_dir.display());
+            !zombie
+                && cmdline.split(|b| *b == 0).any(|a| a == b"--window")
+                && environ.split(|b| *b == 0).any(|v| v == mine.as_bytes())
+        })
+        .collect()
+}

@@ -47,6 +47,13 @@ pub struct Socket {
     data_dir: PathBuf,
 }
 
+impl Socket {
+    /// The control socket of the engine that runs on `data_dir`.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Socket { data_dir }
+    }
+}
+
 impl Transport for Socket {
     fn send(&self, command: Command) -> impl Future<Output = Result<Reply>> + Send {
         socket::send_owned(self.data_dir.clone(), command)
