@@ -8,6 +8,7 @@ pub mod aftermath;
 pub mod commands;
 pub mod error;
 mod events;
+mod first_run;
 pub mod link;
 mod login;
 mod settings;
@@ -89,6 +90,13 @@ fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Syn
         commands::set_secret,
         commands::delete_secret,
         commands::set_launch_at_login,
+        first_run::first_run_due,
+        first_run::first_run_end,
+        first_run::guess_monitor,
+        first_run::put_phone_on_ladder,
+        aftermath::uptime,
+        aftermath::latency,
+        aftermath::months,
         aftermath::notes,
         aftermath::save_notes,
         aftermath::draft,
