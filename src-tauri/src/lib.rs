@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 mod events;
 mod first_run;
+mod import;
 pub mod link;
 mod login;
 mod settings;
@@ -90,6 +91,7 @@ fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Syn
         commands::set_secret,
         commands::delete_secret,
         commands::set_launch_at_login,
+        import::import_monitors,
         first_run::first_run_due,
         first_run::first_run_end,
         first_run::guess_monitor,
