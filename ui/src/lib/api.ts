@@ -16,7 +16,11 @@ import type {
   IncidentDetail,
   IncidentNotes,
   IncidentView,
+  LatencySeries,
+  MonitorUptime,
+  MonthReport,
   MonitorForm,
+  Period,
   SavedDraft,
   Settings,
   Status,
@@ -36,6 +40,10 @@ export function errorText(e: unknown): string {
 // Now
 export const status = () => invoke<Status>("status");
 export const dayBars = () => invoke<DayBar[]>("day_bars");
+/** Each monitor's uptime over 24 h, 7 d and 30 d, and its certificate. */
+export const uptime = () => invoke<MonitorUptime[]>("uptime");
+/** One monitor's response times over a period. */
+export const latency = (monitor: string, period: Period) => invoke<LatencySeries>("latency", { monitor, period });
 export const acknowledge = (code: string | null) => invoke<string>("acknowledge", { code });
 export const snooze = (minutes: number) => invoke<string>("snooze", { minutes });
 export const pause = (minutes: number | null) => invoke<string>("pause", { minutes });
@@ -52,6 +60,8 @@ export const onStatus = (f: (s: Status) => void): Promise<UnlistenFn> => listen<
 // Incidents
 export const history = () => invoke<IncidentView[]>("history");
 export const incident = (id: number) => invoke<IncidentDetail>("incident", { id });
+/** This month's numbers and the five before it, oldest first. */
+export const months = () => invoke<MonthReport>("months");
 
 // Settings. Saving writes klaxon.toml (keeping its comments) and the engine picks it up at once.
 export const settings = () => invoke<Settings>("settings");

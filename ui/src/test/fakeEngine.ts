@@ -96,6 +96,8 @@ export class FakeEngine {
   handlers: Record<string, Handler> = {
     status: () => status(),
     day_bars: () => [],
+    uptime: () => [],
+    months: () => ({ months: [] }),
     history: () => [],
     settings: () => settings(),
     validate_monitor: () => [],
