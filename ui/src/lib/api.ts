@@ -25,6 +25,8 @@ import type {
   Settings,
   Status,
 } from "./types";
+import type { ImportReport } from "./types/ImportReport";
+import type { ImportSource } from "./types/ImportSource";
 
 /** What a failed command rejects with (see src-tauri/src/error.rs). */
 export interface CommandError {
@@ -78,6 +80,10 @@ export const saveWitnesses = (witnesses: string[]) => invoke<string>("save_witne
 export const setSecret = (name: string, value: string) => invoke<string>("set_secret", { name, value });
 export const deleteSecret = (name: string) => invoke<string>("delete_secret", { name });
 export const setLaunchAtLogin = (enabled: boolean) => invoke<boolean>("set_launch_at_login", { enabled });
+/** Adds the monitors of another tool's file (its text, read in the window; `fileName` only names
+ * it in messages) to klaxon.toml; `dryRun` writes nothing and says what would be added. */
+export const importMonitors = (tool: ImportSource, fileName: string, text: string, dryRun: boolean) =>
+  invoke<ImportReport>("import_monitors", { tool, fileName, text, dryRun });
 
 // After the outage: notes, drafts, and getting a draft out of Klaxon.
 export const notes = (id: number) => invoke<IncidentNotes>("notes", { id });
