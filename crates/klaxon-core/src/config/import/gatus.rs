@@ -268,14 +268,10 @@ fn client(value: &Value, spec: &mut Spec, from: &str, unmapped: &mut Vec<Unmappe
     for (key, v) in o {
         match key.as_str() {
             "insecure" if spec.kind == MonitorKind::Http => {
-                if v.as_bool() == Some(true) {
-                    spec.verify_tls = Some(false);
-                }
+                spec.verify_tls = (v.as_bool() == Some(true)).then_some(false);
             }
             "ignore-redirect" if spec.kind == MonitorKind::Http => {
-                if v.as_bool() == Some(true) {
-                    spec.max_redirects = Some(0);
-                }
+                spec.max_redirects = (v.as_bool() == Some(true)).then_some(0);
             }
             "timeout" => match go_duration(v) {
                 Ok(t) if bounds::TIMEOUT.contains(t) => spec.timeout = Some(t),

@@ -143,7 +143,7 @@ fn toml_value(v: &serde_json::Value) -> Value {
 /// A duration the way klaxon.toml writes it: `"30s"`, `"5m"`, `"1h 30m"`, `"500ms"`.
 pub(crate) fn duration_text(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 != 0 {
+    if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let s = d.as_secs();

@@ -193,7 +193,7 @@ impl<'a> Conditions<'a> {
         }
         spec.status = Some(if self.low == self.high {
             self.low.to_string()
-        } else if self.low % 100 == 0 && self.high == self.low + 99 {
+        } else if self.low.is_multiple_of(100) && self.high == self.low + 99 {
             format!("{}xx", self.low / 100)
         } else {
             format!("{}-{}", self.low, self.high)

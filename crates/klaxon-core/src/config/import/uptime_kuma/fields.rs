@@ -70,7 +70,6 @@ pub(super) fn field(
         }
         "headers" => match header_pairs(value) {
             Some(pairs) => {
-                drop(none);
                 spec.headers
                     .extend(headers(pairs, name, from, "headers", unmapped));
             }
@@ -81,7 +80,6 @@ pub(super) fn field(
             let Some(body) = value.as_str().filter(|b| !b.trim().is_empty()) else {
                 return;
             };
-            drop(none);
             spec.body = fits(body, from, "body", unmapped);
             let content_type = match text(o, "httpBodyEncoding").unwrap_or("json") {
                 "json" => Some("application/json"),
@@ -116,11 +114,7 @@ pub(super) fn field(
                 bounds::REDIRECTS_WORDS
             )),
         },
-        "ignoreTls" => {
-            if value.as_bool() == Some(true) {
-                spec.verify_tls = Some(false);
-            }
-        }
+        "ignoreTls" => spec.verify_tls = (value.as_bool() == Some(true)).then_some(false),
         "expiryNotification" if is_set(value) => {
             let url = url::Url::parse(&spec.target).ok();
             match url
