@@ -314,3 +314,4 @@ pub mod smtp;
 pub mod tray;
 pub mod uptime_kuma;
 pub mod webhook;
+pub mod window;
