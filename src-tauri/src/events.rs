@@ -87,6 +87,7 @@ fn menu_key(status: &Status) -> Vec<String> {
     key.extend(status.incidents.iter().map(|i| i.state.to_string()));
     key.push(format!("{:?}", status.paused_until.is_some()));
     key.extend(crate::tray::own_problem(status));
+    key.extend(status.maintenance.iter().map(|m| m.until.to_string()));
     key
 }
 

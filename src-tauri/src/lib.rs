@@ -12,6 +12,7 @@ mod first_run;
 mod import;
 pub mod link;
 mod login;
+pub mod maintenance;
 mod settings;
 pub mod supervise;
 pub mod tray;
@@ -91,6 +92,9 @@ fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Syn
         commands::set_secret,
         commands::delete_secret,
         commands::set_launch_at_login,
+        maintenance::maintenance,
+        maintenance::save_maintenance,
+        maintenance::delete_maintenance,
         import::import_monitors,
         first_run::first_run_due,
         first_run::first_run_end,

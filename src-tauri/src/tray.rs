@@ -5,6 +5,7 @@
 mod menu;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use klaxon_core::domain::states::Overall;
 use klaxon_core::domain::status::Status;
 use tauri::image::Image;
@@ -29,10 +30,52 @@ pub fn icon_name(status: &Status) -> &'static str {
 /// "3 monitors up", "API down for 4 min — ringing", and a second line for a fault of Klaxon's
 /// own ("⚠ history is not being saved: the disk is full").
 pub fn tooltip(status: &Status, now: Timestamp) -> String {
-    let head = status.headline(now);
-    match own_problem(status) {
-        Some(problem) => format!("{head}\n⚠ {problem}"),
-        None => head,
+    let mut lines = vec![status.headline(now)];
+    lines.extend(maintenance_line(status, &TimeZone::system()));
+    lines.extend(own_problem(status).map(|problem| format!("⚠ {problem}")));
+    lines.join("\n")
+}
+
+/// "In maintenance until 03:00" (every monitor), or "API, DB in maintenance until 03:00".
+pub fn maintenance_line(status: &Status, zone: &TimeZone) -> Option<String> {
+    let until = status.maintenance.iter().map(|m| m.until).max()?;
+    let when = clock(until, zone);
+    if status.maintenance.iter().any(|m| m.monitors.is_none()) {
+        return Some(format!("In maintenance until {when}"));
+    }
+    let mut names: Vec<String> = status
+        .maintenance
+        .iter()
+        .flat_map(|m| m.monitors.iter().flatten())
+        .map(|n| klaxon_core::text::printable(n).into_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    Some(format!("{} in maintenance until {when}", names.join(", ")))
+}
+
+/// When a monitor's maintenance ends, while one covers it.
+pub fn maintenance_of(status: &Status, monitor: &str) -> Option<Timestamp> {
+    status
+        .maintenance
+        .iter()
+        .filter(|m| {
+            m.monitors
+                .as_ref()
+                .is_none_or(|names| names.iter().any(|n| n == monitor))
+        })
+        .map(|m| m.until)
+        .max()
+}
+
+/// "03:00" today, "Sun 03:00" on another day: a maintenance window is at most a week long.
+pub fn clock(at: Timestamp, zone: &TimeZone) -> String {
+    let here = at.to_zoned(zone.clone());
+    let today = Timestamp::now().to_zoned(zone.clone()).date();
+    if here.date() == today {
+        here.strftime("%H:%M").to_string()
+    } else {
+        here.strftime("%a %H:%M").to_string()
     }
 }
 
@@ -174,6 +217,39 @@ mod tests {
             "API down for 1 h 4 min — acknowledged"
         );
         assert_eq!(icon_name(&status), "acknowledged");
+    }
+
+    #[test]
+    fn the_tooltip_says_maintenance_and_until_when() {
+        let until = Timestamp::now() + jiff::SignedDuration::from_secs(60);
+        let mut status = Status {
+            monitors: vec![monitor("API", MonitorState::Up)],
+            maintenance: vec![klaxon_core::domain::status::MaintenanceView {
+                monitors: Some(vec!["API".into(), "D\u{1b}[2JB".into()]),
+                until,
+            }],
+            ..Status::default()
+        };
+        let zone = TimeZone::UTC;
+        let at = clock(until, &zone);
+        let line = maintenance_line(&status, &zone).unwrap();
+        assert!(line.starts_with("API, D"), "{line}");
+        assert!(
+            line.ends_with(&format!("B in maintenance until {at}")),
+            "{line}"
+        );
+        assert!(!line.contains('\u{1b}'), "{line}");
+        assert_eq!(maintenance_of(&status, "API"), Some(until));
+        assert_eq!(maintenance_of(&status, "Web"), None);
+        status.maintenance[0].monitors = None;
+        assert_eq!(
+            maintenance_line(&status, &zone).unwrap(),
+            format!("In maintenance until {at}")
+        );
+        assert_eq!(maintenance_of(&status, "Web"), Some(until));
+        assert!(
+            tooltip(&status, Timestamp::now()).starts_with("1 monitor up\nIn maintenance until ")
+        );
     }
 
     #[test]

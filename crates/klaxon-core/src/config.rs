@@ -19,6 +19,7 @@ pub mod form;
 mod heartbeat_table;
 pub mod import;
 mod judge_table;
+pub mod maintenance_form;
 mod maintenance_table;
 mod product;
 mod raw;

@@ -184,7 +184,15 @@ fn watched_lines(status: &Status) -> Vec<String> {
     let monitors = status
         .monitors
         .iter()
-        .map(|m| format!("{} — {}", printable(&m.name), m.state));
+        .map(|m| match super::maintenance_of(status, &m.name) {
+            Some(until) => format!(
+                "{} — {}, in maintenance until {}",
+                printable(&m.name),
+                m.state,
+                super::clock(until, &jiff::tz::TimeZone::system())
+            ),
+            None => format!("{} — {}", printable(&m.name), m.state),
+        });
     let alerts = status.incidents.iter().filter_map(|i| {
         let from = i.source.as_deref()?;
         Some(format!(

@@ -26,6 +26,8 @@ import type {
   Status,
 } from "./types";
 import type { ImportReport } from "./types/ImportReport";
+import type { MaintenanceEntry } from "./types/MaintenanceEntry";
+import type { MaintenanceForm } from "./types/MaintenanceForm";
 import type { ImportSource } from "./types/ImportSource";
 
 /** What a failed command rejects with (see src-tauri/src/error.rs). */
@@ -79,6 +81,11 @@ export const saveWitnesses = (witnesses: string[]) => invoke<string>("save_witne
 /** Stores a secret in the OS keyring; the window never sees it again. */
 export const setSecret = (name: string, value: string) => invoke<string>("set_secret", { name, value });
 export const deleteSecret = (name: string) => invoke<string>("delete_secret", { name });
+/** The `[[maintenance]]` windows with their next start; `position` (1-based) null adds one. */
+export const maintenance = () => invoke<MaintenanceEntry[]>("maintenance");
+export const saveMaintenance = (position: number | null, form: MaintenanceForm) =>
+  invoke<string>("save_maintenance", { position, form });
+export const deleteMaintenance = (position: number) => invoke<string>("delete_maintenance", { position });
 export const setLaunchAtLogin = (enabled: boolean) => invoke<boolean>("set_launch_at_login", { enabled });
 /** Adds the monitors of another tool's file (its text, read in the window; `fileName` only names
  * it in messages) to klaxon.toml; `dryRun` writes nothing and says what would be added. */

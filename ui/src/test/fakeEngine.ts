@@ -117,6 +117,7 @@ export class FakeEngine {
     copy_text: () => "Copied",
     open_mail: () => "Opened in your mail app",
     channels: () => [],
+    maintenance: () => [],
     channel_settings: () => channelSettings(),
     validate_channel: () => [],
     validate_escalation: () => [],

@@ -369,6 +369,10 @@ fn sub_table<'t>(t: &'t mut Table, key: &str) -> &'t mut dyn TableLike {
 #[path = "edit_channels.rs"]
 mod channels;
 
+/// Maintenance windows.
+#[path = "edit_maintenance.rs"]
+mod maintenance;
+
 #[cfg(test)]
 #[path = "edit_tests.rs"]
 mod tests;

@@ -63,6 +63,11 @@ impl Window {
         (now < end).then_some(end)
     }
 
+    /// The pattern in words ("At 02:00 on Sunday"), in the window's own zone.
+    pub fn describe(&self) -> String {
+        self.cron.describe()
+    }
+
     /// When the next window starts after `now`.
     pub fn next_start(&self, now: Timestamp) -> Option<Timestamp> {
         let here = now.to_zoned(self.zone.clone());
