@@ -74,6 +74,7 @@ enum Command {
         /// Show what would be added, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The report as JSON.
         #[arg(long)]
         json: bool,
     },

@@ -182,6 +182,7 @@ fn endpoint_of(i: usize, endpoint: &Value, mapped: &mut Mapped) {
         }
     }
     judged.settle(&mut spec, unmapped);
+    environment(&spec, &from, unmapped);
     mapped.candidates.push(Candidate {
         from: from.clone(),
         name,
@@ -194,6 +195,34 @@ fn endpoint_of(i: usize, endpoint: &Value, mapped: &mut Mapped) {
             name,
             spec: Ok(spec),
         }));
+}
+
+/// Gatus expands `$VAR` and `${VAR}` from its environment before it reads the file; Klaxon
+/// does not, so a value that uses one is written as it is and said.
+fn environment(spec: &Spec, from: &str, unmapped: &mut Vec<Unmapped>) {
+    let uses = |v: &str| {
+        let v = v.replace("$$", "");
+        v.match_indices('$').any(|(i, _)| {
+            v[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '{' || c == '_' || c.is_ascii_alphabetic())
+        })
+    };
+    let mut values = vec![("url".to_string(), spec.target.as_str())];
+    values.extend(spec.body.as_deref().map(|b| ("body".to_string(), b)));
+    values.extend(
+        spec.headers
+            .iter()
+            .map(|(k, v)| (format!("headers.{k}"), v.as_str())),
+    );
+    for (field, value) in values.into_iter().filter(|(_, v)| uses(v)) {
+        unmapped.push(Unmapped::new(
+            from,
+            format!("{field} {:?}", crate::text::bounded(value, 200).as_ref()),
+            "uses an environment variable, which Gatus expands and Klaxon does not: written as it is",
+        ));
+    }
 }
 
 /// The kind of check, by the `dns` block or the URL's scheme. `Ok(None)`: no URL at all;

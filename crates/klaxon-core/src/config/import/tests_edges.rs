@@ -162,3 +162,17 @@ fn the_tool_is_named_as_on_the_command_line() {
     );
     assert!(ImportSource::named("nagios").is_err());
 }
+
+#[test]
+fn a_gatus_environment_variable_is_said_not_silently_kept() {
+    let report = dry_text(
+        ImportSource::Gatus,
+        "endpoints:\n  - name: api\n    url: \"https://api.example.com/health\"\n    headers:\n      X-Env: \"${STAGE}\"\n    body: \"costs $$5\"\n",
+    );
+    assert_eq!(
+        sentences(&report),
+        [
+            r#"endpoints[1] "api": headers.X-Env "${STAGE}" uses an environment variable, which Gatus expands and Klaxon does not: written as it is"#
+        ]
+    );
+}
