@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  certificateText, certificateTone, latencySummary, latencyTimes, monthLabel, percentText, trendBars, uptimeLine,
+  certificateText, certificateTone, latencySummary, latencyTimes, monthLabel, tickLabel, percentText, trendBars, uptimeLine,
 } from "./uptime";
 import type { LatencySeries, MonthNumbers, Uptime } from "./types";
 
@@ -58,6 +58,12 @@ describe("the response-time chart", () => {
   it("puts one point per step from the start, gaps left as gaps", () => {
     const start = Date.parse("2026-11-24T13:00:00Z") / 1000;
     expect(latencyTimes(series)).toEqual([start, start + 3600, start + 7200]);
+  });
+
+  it("writes its axis times as the rest of the window does", () => {
+    const t = new Date(2026, 10, 29, 14, 5).getTime() / 1000;
+    expect(tickLabel(t, "24h")).toBe("14:05");
+    expect(tickLabel(t, "7d")).toBe("29 Nov");
   });
 
   it("reads out as the typical and the worst response time", () => {

@@ -73,6 +73,13 @@ export function latencyTimes(s: LatencySeries): number[] {
   return s.avg_ms.map((_, i) => from + i * s.step_s);
 }
 
+/** A time on the chart's axis, as the rest of the window writes times: "14:00", "29 Nov". */
+export function tickLabel(unixSeconds: number, period: Period): string {
+  const t = new Date(unixSeconds * 1000);
+  if (period === "24h") return `${String(t.getHours()).padStart(2, "0")}:${String(t.getMinutes()).padStart(2, "0")}`;
+  return `${t.getDate()} ${MONTH_NAMES[t.getMonth()].slice(0, 3)}`;
+}
+
 const MONTH_NAMES = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
