@@ -94,7 +94,21 @@ fn the_window_follows_the_desktops_light_or_dark_preference() {
                 (dark, background.to_string()),
                 "with GTK_THEME={theme}"
             );
-            // The response-time chart draws under the CSP, in the window's width.
+            // The CSP is in force in this build (an injected <style> is refused) …
+            let styled = client
+                .execute(
+                    "const s = document.createElement('style');
+                     s.textContent = 'html { outline: 7px solid red; }';
+                     document.head.appendChild(s);
+                     const w = getComputedStyle(document.documentElement).outlineWidth;
+                     s.remove();
+                     return w;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_ne!(styled.as_str(), Some("7px"), "the CSP let inline styles in");
+            // … and the response-time chart draws under it, in the window's width.
             click(&client, "[data-testid=chart-toggle]").await;
             wait_for_element(&client, "[data-testid=latency-chart] canvas").await;
             let widths = client
