@@ -43,12 +43,18 @@ export interface VerdictLine {
   text: string;
 }
 
-/** The verdict as lines: each item the guide set up, green or with its problem, then every other gap. */
-export function verdictLines(coverage: Coverage): VerdictLine[] {
+/** What the channel line says when there is no channel: the verdict has no gap for it (the
+ * siren alone is a valid setup), but the founder skipped the phone and should know. */
+export const NO_PHONE = "No phone yet: only the siren on this machine will wake you";
+
+/** The verdict as lines: each item the guide set up, green or with its problem, then every
+ * other gap. `hasPhone`: whether klaxon.toml has a channel at all. */
+export function verdictLines(coverage: Coverage, hasPhone = true): VerdictLine[] {
   const lines: VerdictLine[] = [];
   for (const item of SET_UP) {
     const gaps = coverage.gaps.filter((g) => g.item === item);
-    if (gaps.length === 0) lines.push({ item, ok: true, text: FINE[item] });
+    if (item === "channel" && !hasPhone) lines.push({ item, ok: false, text: NO_PHONE });
+    else if (gaps.length === 0) lines.push({ item, ok: true, text: FINE[item] });
     for (const g of gaps) lines.push({ item, ok: false, text: g.problem });
   }
   for (const g of coverage.gaps.filter((g) => !SET_UP.includes(g.item))) lines.push({ item: g.item, ok: false, text: g.problem });

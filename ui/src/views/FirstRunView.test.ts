@@ -126,8 +126,19 @@ describe("the guided first run", () => {
     expect((screen.getByTestId("channel-kind") as HTMLSelectElement).value).toBe("pushover");
   });
 
+  it("says so when the phone was skipped, though the siren alone counts as covered", async () => {
+    engine();
+    render(FirstRunView, { status: status({ coverage: { covered: true, gaps: [] } }), onclose: () => {} });
+    for (let i = 0; i < 3; i++) await fireEvent.click(button("guide-skip"));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("guide-verdict-line").map((l) => l.textContent?.trim())).toContain(
+        "✗ No phone yet: only the siren on this machine will wake you",
+      ),
+    );
+  });
+
   it("ends on the verdict: each thing set up green, or what is wrong", async () => {
-    const e = engine();
+    const e = engine(channelSettings({ channels: [channelForm("phone")] }));
     let closed = 0;
     const covered = status({ coverage: { covered: true, gaps: [] } });
     const { rerender } = render(FirstRunView, { status: covered, onclose: () => closed++ });
