@@ -154,6 +154,20 @@ pub(crate) struct Candidate {
     pub spec: std::result::Result<Spec, (SkipReason, String)>,
 }
 
+/// Refuses a list of more than [`IMPORT_MONITORS`] before any of it is mapped (a monitor may
+/// map to two: its certificate's check is a monitor of its own).
+pub(crate) fn check_count(file: &Path, count: usize) -> Result<()> {
+    if count > IMPORT_MONITORS {
+        return Err(Error::Import {
+            file: file.to_path_buf(),
+            reason: format!(
+                "describes {count} monitors; an import reads at most {IMPORT_MONITORS}"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The longest monitor name an import writes; a longer one is cut (and said so).
 pub const NAME_BYTES: usize = 200;
 /// The longest value (a URL, a header, a body, a condition) an import keeps.
@@ -229,15 +243,6 @@ pub fn import(
         ImportSource::Gatus => gatus::map(text, file)?,
         ImportSource::UptimeKuma => uptime_kuma::map(text, file)?,
     };
-    if mapped.candidates.len() > IMPORT_MONITORS {
-        return Err(Error::Import {
-            file: file.to_path_buf(),
-            reason: format!(
-                "describes {} monitors; an import adds at most {IMPORT_MONITORS}",
-                mapped.candidates.len()
-            ),
-        });
-    }
     let mut doc = ConfigDocument::read(config)?;
     if let Err(errors) = doc.parse() {
         return Err(Error::Edit(format!(

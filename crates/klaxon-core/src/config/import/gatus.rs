@@ -56,6 +56,7 @@ pub(crate) fn map(text: &str, file: &Path) -> Result<Mapped> {
             "it is not a Gatus config: it has no `endpoints` list to import".into(),
         ));
     };
+    super::check_count(file, endpoints.len())?;
     let mut mapped = Mapped::default();
     for (key, value) in root {
         if key != "endpoints" && is_set(value) {

@@ -99,7 +99,7 @@ fn a_huge_file_or_too_many_monitors_is_refused() {
     .unwrap_err();
     assert!(
         e.to_string()
-            .contains("501 monitors; an import adds at most 500"),
+            .contains("501 monitors; an import reads at most 500"),
         "{e}"
     );
 }

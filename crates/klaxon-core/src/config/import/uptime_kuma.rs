@@ -140,6 +140,7 @@ pub(crate) fn map(text: &str, file: &Path) -> Result<Mapped> {
                 .into(),
         ));
     };
+    super::check_count(file, monitors.len())?;
     let mut mapped = Mapped::default();
     for (key, value) in root {
         let note = match key.as_str() {
