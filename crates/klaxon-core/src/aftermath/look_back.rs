@@ -94,6 +94,12 @@ pub fn day_bars(
             mark(slots, stretch.from, stretch.to, slot);
         }
     }
+    // A maintenance window that names monitors leaves only theirs unwatched.
+    for (monitor, stretch) in store.monitors_unmonitored_between(start, now)? {
+        if let Some(slots) = bars.get_mut(monitor.as_str()) {
+            mark(slots, stretch.from, stretch.to, Slot::Unmonitored);
+        }
+    }
     for (monitor, from, to) in store.outages_between(start, now)? {
         if let Some(slots) = bars.get_mut(monitor.as_str()) {
             mark(slots, from, to, Slot::Down);

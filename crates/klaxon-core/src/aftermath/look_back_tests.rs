@@ -123,6 +123,24 @@ fn sleep_pause_and_offline_time_are_shown_as_such_not_as_uptime() {
 }
 
 #[test]
+fn a_maintenance_window_naming_one_monitor_greys_only_its_bar() {
+    let (_dir, mut store) = store();
+    checked(&mut store, "API", 24 * 60, 0, true);
+    checked(&mut store, "Web", 24 * 60, 0, true);
+    store
+        .record_monitors_unmonitored(
+            &["API".into()],
+            ago(600),
+            ago(570),
+            UnwatchedCause::Maintenance,
+        )
+        .unwrap();
+    let bars = day_bars(&store, &["API".into(), "Web".into()], now(), None).unwrap();
+    assert_eq!(bars[0].slots[56], Slot::Unmonitored);
+    assert_eq!(bars[1].slots[56], Slot::Up);
+}
+
+#[test]
 fn failed_checks_outside_an_outage_do_not_count_as_up() {
     let (_dir, mut store) = store();
     checked(&mut store, "API", 30, 0, false);

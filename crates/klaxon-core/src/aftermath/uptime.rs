@@ -130,6 +130,14 @@ pub fn uptimes(
         .map(|u| Stretch::new(u.from, u.to))
         .collect();
     unwatched.sort_by_key(|s| s.from);
+    // A maintenance window that names monitors leaves only theirs unwatched.
+    let mut own_unwatched: HashMap<String, Vec<Stretch>> = HashMap::new();
+    for (monitor, u) in store.monitors_unmonitored_between(start, now)? {
+        own_unwatched
+            .entry(monitor)
+            .or_default()
+            .push(Stretch::new(u.from, u.to));
+    }
     let mut outages: HashMap<String, Vec<Stretch>> = HashMap::new();
     for (monitor, from, to) in store.outages_between(start, now)? {
         outages
@@ -152,6 +160,7 @@ pub fn uptimes(
         .map(|m| {
             let first = first.get(m).copied();
             let mut gaps = unwatched.clone();
+            gaps.extend(own_unwatched.get(m).into_iter().flatten().copied());
             if let Some(first) = first {
                 let checked = hours.get(m).map(Vec::as_slice).unwrap_or_default();
                 gaps.extend(silent_hours(checked, first, Stretch::new(start, now)));

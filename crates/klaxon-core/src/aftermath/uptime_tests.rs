@@ -108,6 +108,25 @@ fn sleep_pause_and_maintenance_are_left_out_and_counted_apart() {
 }
 
 #[test]
+fn a_maintenance_window_naming_one_monitor_leaves_only_its_time_unwatched() {
+    let (_dir, mut store) = store();
+    checked(&mut store, "API", 25 * 60, 0, 1);
+    checked(&mut store, "Web", 25 * 60, 0, 1);
+    let names = ["API".to_string()];
+    let cause = UnwatchedCause::Maintenance;
+    store
+        .record_monitors_unmonitored(&names, ago(300), ago(240), cause)
+        .unwrap();
+    // Down through its own maintenance: not an outage for the uptime either.
+    outage(&mut store, "API", 290, 250);
+    let both = uptimes(&store, &["API".into(), "Web".into()], now(), None).unwrap();
+    let (api, web) = (&both[0].uptime[0], &both[1].uptime[0]);
+    assert_eq!((api.unwatched_s, api.down_s), (HOUR, 0));
+    assert_eq!(api.percent, Some(100.0));
+    assert_eq!((web.unwatched_s, web.watched_s), (0, 24 * HOUR));
+}
+
+#[test]
 fn an_outage_inside_a_sleep_is_not_counted_twice() {
     let (_dir, mut store) = store();
     checked(&mut store, "API", 25 * 60, 0, 1);

@@ -49,6 +49,35 @@ impl Store {
             .map_err(|e| db(&self.path, e))
     }
 
+    /// Stretches nobody watched some monitors only (maintenance windows that name them) that
+    /// overlap `[from, to)`, each with its monitor.
+    pub fn monitors_unmonitored_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(String, Unwatched)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT monitor, from_at, to_at, cause FROM monitor_unmonitored WHERE to_at > ?1 AND from_at < ?2 ORDER BY from_at",
+            )
+            .map_err(|e| db(&self.path, e))?;
+        let rows = stmt
+            .query_map([ms(from), ms(to)], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Unwatched {
+                        from: super::from_ms(r.get(1)?),
+                        to: super::from_ms(r.get(2)?),
+                        cause: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(|e| db(&self.path, e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| db(&self.path, e))
+    }
+
     /// Outages `(monitor, first failure, recovery)` overlapping `[from, to)`; an outage still
     /// going on ends at `to`.
     pub fn outages_between(

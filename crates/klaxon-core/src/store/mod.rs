@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_certificates",
         include_str!("../../migrations/0005_certificates.sql"),
     ),
+    (
+        "0006_monitor_unmonitored",
+        include_str!("../../migrations/0006_monitor_unmonitored.sql"),
+    ),
 ];
 
 pub struct Store {
@@ -236,6 +240,26 @@ impl Store {
             )
             .map_err(|e| db(&self.path, e))?;
         Ok(())
+    }
+
+    /// Records time nobody watched the monitors named (a maintenance window over them).
+    pub fn record_monitors_unmonitored(
+        &mut self,
+        monitors: &[String],
+        from: Timestamp,
+        to: Timestamp,
+        cause: UnwatchedCause,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| db(&path, e))?;
+        for monitor in monitors {
+            tx.execute(
+                "INSERT INTO monitor_unmonitored (monitor, from_at, to_at, cause) VALUES (?1, ?2, ?3, ?4)",
+                params![monitor, ms(from), ms(to), cause],
+            )
+            .map_err(|e| db(&path, e))?;
+        }
+        tx.commit().map_err(|e| db(&path, e))
     }
 
     pub fn unmonitored(&self) -> Result<Vec<Unwatched>> {

@@ -50,6 +50,13 @@ pub enum Write {
         to: Timestamp,
         cause: UnwatchedCause,
     },
+    /// Time nobody watched these monitors only (a maintenance window naming them).
+    MonitorsUnmonitored {
+        monitors: Vec<String>,
+        from: Timestamp,
+        to: Timestamp,
+        cause: UnwatchedCause,
+    },
     RetainMonitors(Vec<String>),
     RollUp {
         before: Timestamp,
@@ -74,6 +81,12 @@ impl Write {
             Write::Incident { incident, events } => store.save_incident(incident, events),
             Write::Samples { samples, states } => store.record_samples(samples, states),
             Write::Unmonitored { from, to, cause } => store.record_unmonitored(*from, *to, *cause),
+            Write::MonitorsUnmonitored {
+                monitors,
+                from,
+                to,
+                cause,
+            } => store.record_monitors_unmonitored(monitors, *from, *to, *cause),
             Write::RetainMonitors(names) => store.retain_monitor_states(names),
             Write::RollUp { before } => store.roll_up(*before).map(|_| ()),
             Write::Timeline { incident_id, event } => store.add_timeline(*incident_id, event),

@@ -1,7 +1,8 @@
 //! Maintenance windows in the owner: a monitor that fails inside a window covering it opens no
 //! incident — its checks go on and its state shows — and the outage is held; if the service is
-//! still down when the window ends, the incident opens at once (on the next tick). A window
-//! over every monitor is written down as unwatched time with the cause `maintenance`.
+//! still down when the window ends, the incident opens at once (on the next tick). Each window
+//! is written down as unwatched time with the cause `maintenance`, for every monitor or for the
+//! monitors it names.
 
 use std::collections::HashMap;
 
@@ -13,11 +14,11 @@ use crate::domain::states::UnwatchedCause;
 use crate::domain::status::MaintenanceView;
 use crate::store::Write;
 
-/// Outages held through a window, and the all-monitor windows going on (since when).
+/// Outages held through a window, and the windows going on (since when, over which monitors).
 #[derive(Default)]
 pub(super) struct Held {
     outages: HashMap<String, (Timestamp, Sample)>,
-    windows_on: HashMap<usize, Timestamp>,
+    windows_on: HashMap<usize, (Timestamp, Option<Vec<String>>)>,
 }
 
 impl Owner {
@@ -84,23 +85,49 @@ impl Owner {
             }
         }
         self.announce(changed);
-        for (index, window) in self.config.maintenance.iter().enumerate() {
-            let on = window.monitors.is_none() && window.active_until(now).is_some();
-            match (on, self.held.windows_on.get(&index).copied()) {
-                (true, None) => {
-                    self.held.windows_on.insert(index, now);
-                }
-                (false, Some(from)) => {
-                    self.held.windows_on.remove(&index);
-                    let cause = UnwatchedCause::Maintenance;
-                    self.writer.send(Write::Unmonitored {
-                        from,
-                        to: now,
-                        cause,
-                    });
-                }
-                _ => {}
-            }
+        self.record_ended_windows(now);
+    }
+
+    /// Windows that ended (or were edited away) since the last tick are written down as
+    /// unwatched time with the cause `maintenance`: for every monitor, or for the monitors the
+    /// window named.
+    fn record_ended_windows(&mut self, now: Timestamp) {
+        let active: HashMap<usize, Option<Vec<String>>> = self
+            .config
+            .maintenance
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.active_until(now).is_some())
+            .map(|(i, w)| (i, w.monitors.clone()))
+            .collect();
+        let ended: Vec<usize> = self
+            .held
+            .windows_on
+            .iter()
+            .filter(|(i, (_, monitors))| active.get(i) != Some(monitors))
+            .map(|(i, _)| *i)
+            .collect();
+        for index in ended {
+            let Some((from, monitors)) = self.held.windows_on.remove(&index) else {
+                continue;
+            };
+            let cause = UnwatchedCause::Maintenance;
+            self.writer.send(match monitors {
+                None => Write::Unmonitored {
+                    from,
+                    to: now,
+                    cause,
+                },
+                Some(monitors) => Write::MonitorsUnmonitored {
+                    monitors,
+                    from,
+                    to: now,
+                    cause,
+                },
+            });
+        }
+        for (index, monitors) in active {
+            self.held.windows_on.entry(index).or_insert((now, monitors));
         }
     }
 
