@@ -140,24 +140,14 @@ fn toml_value(v: &serde_json::Value) -> Value {
     }
 }
 
-/// A duration the way klaxon.toml writes it: `"30s"`, `"5m"`, `"1h 30m"`, `"500ms"`.
+/// A duration the way klaxon.toml writes it: `"30s"`, `"5m"`, `"1h 30m"` (the Settings form's
+/// words), or `"500ms"` when it is not whole seconds.
 pub(crate) fn duration_text(d: Duration) -> String {
     let ms = d.as_millis();
     if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
-    let s = d.as_secs();
-    let (h, m, s) = (s / 3600, s / 60 % 60, s % 60);
-    let parts: Vec<String> = [(h, "h"), (m, "m"), (s, "s")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect();
-    if parts.is_empty() {
-        "0s".into()
-    } else {
-        parts.join(" ")
-    }
+    crate::config::form::humantime(d)
 }
 
 /// Whether a field of the other tool's file says anything: null, `""`, `false`, `0`, `[]` and

@@ -233,9 +233,13 @@ fn monitor_of(i: usize, monitor: &Value, mapped: &mut Mapped) {
         .chain(o.iter().filter(|(k, _)| !first.contains(&k.as_str())));
     for (key, value) in keys {
         if relevant(key, kind) {
-            field(
-                key, value, o, kind, &name, &mut spec, &mut extra, &from, unmapped,
-            );
+            let m = fields::Monitor {
+                o,
+                kind,
+                name: &name,
+                from: &from,
+            };
+            field(m, key, value, &mut spec, &mut extra, unmapped);
         }
     }
     mapped.candidates.push(Candidate {

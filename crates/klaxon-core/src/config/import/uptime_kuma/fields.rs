@@ -11,19 +11,30 @@ use crate::config::import::Unmapped;
 use crate::config::import::spec::{Spec, fits, headers, is_set, shown, text};
 use crate::domain::states::MonitorKind;
 
-/// One field of a mapped monitor: into `spec`, or listed.
-#[allow(clippy::too_many_arguments)]
+/// What a field is read against: its monitor's other fields, type, name and place.
+#[derive(Clone, Copy)]
+pub(super) struct Monitor<'a> {
+    pub o: &'a Map<String, Value>,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub from: &'a str,
+}
+
+/// One field of a mapped monitor: into `spec` (or a certificate check into `extra`), or listed.
 pub(super) fn field(
+    m: Monitor<'_>,
     key: &str,
     value: &Value,
-    o: &Map<String, Value>,
-    kind: &str,
-    name: &str,
     spec: &mut Spec,
     extra: &mut Vec<(String, Spec)>,
-    from: &str,
     unmapped: &mut Vec<Unmapped>,
 ) {
+    let Monitor {
+        o,
+        kind,
+        name,
+        from,
+    } = m;
     let seconds = |v: &Value| {
         v.as_f64()
             .filter(|s| *s > 0.0)
