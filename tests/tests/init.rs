@@ -24,8 +24,7 @@ fn said(out: &std::process::Output) -> String {
 }
 
 #[test]
-fn a_founder_answers_init_in_the_terminal_and_ends_covered_with_the_alarm_heard_and_the_phone_paged()
- {
+fn a_founder_answers_init_in_the_terminal_hears_the_alarm_and_pages_the_phone() {
     let pulse = Pulse::start();
     pulse.set_level(30, false);
     let ntfy = Ntfy::start();
