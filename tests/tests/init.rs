@@ -198,3 +198,26 @@ fn what_cannot_be_an_address_is_refused_saying_what_to_type() {
         HAND_WRITTEN
     );
 }
+
+#[test]
+fn when_no_sound_can_be_made_init_says_what_to_check_and_offers_another_try() {
+    let home = Home::new(HAND_WRITTEN);
+    // No engine and no sound server: the alarm is tried here and cannot play.
+    let out = home
+        .cmd()
+        .arg("init")
+        .env("XDG_RUNTIME_DIR", home.quiet_runtime())
+        .write_stdin("\ny\nn\n\n")
+        .output()
+        .unwrap();
+    let text = said(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("No Klaxon is running, so the alarm plays here"),
+        "{text}"
+    );
+    assert!(text.contains("make a sound"), "{text}");
+    assert!(!text.contains("Did you hear it?"), "{text}");
+    assert!(text.contains("What to check:"), "{text}");
+    assert!(text.contains("Try again?"), "{text}");
+}
