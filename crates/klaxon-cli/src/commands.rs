@@ -128,7 +128,10 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
     if json {
         terminal::json(&status)?;
     } else {
-        output::status(&status, jiff::Timestamp::now())?;
+        let now = jiff::Timestamp::now();
+        output::status(&status, now)?;
+        let names = status.monitors.iter().map(|m| m.name.clone()).collect();
+        output::uptime(&client.uptime(names, status.blind_since).await?, now)?;
     }
     Ok(ExitCode::SUCCESS)
 }

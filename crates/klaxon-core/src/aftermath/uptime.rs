@@ -73,6 +73,27 @@ pub struct Uptime {
     pub since: Option<Timestamp>,
 }
 
+impl Uptime {
+    /// The percentage as the user reads it, the window's `percentText` in Rust: two decimals cut
+    /// down, never rounded up, so any downtime reads below 100 % ("99.99 %"); "nothing watched"
+    /// rather than 100 % when nothing was.
+    pub fn percent_words(&self) -> String {
+        match self.percent {
+            None => "nothing watched".into(),
+            Some(_) if self.down_s == 0 => "100 %".into(),
+            Some(p) => format!("{:.2} %", ((p * 100.0).floor() / 100.0).min(99.99)),
+        }
+    }
+
+    /// What the percentage leaves out, when anything: "2 h unwatched not counted".
+    pub fn unwatched_words(&self) -> Option<String> {
+        (self.unwatched_s >= 60).then(|| {
+            let d = std::time::Duration::from_secs(self.unwatched_s);
+            format!("{} unwatched not counted", crate::domain::words::elapsed(d))
+        })
+    }
+}
+
 /// The certificate a monitor's newest HTTPS or TLS check saw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/types/")]

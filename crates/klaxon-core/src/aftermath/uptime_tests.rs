@@ -259,3 +259,24 @@ fn the_week_chart_reads_raw_and_rolled_up_hours_alike() {
     assert_eq!(day.avg_ms[95], Some(300));
     assert_eq!(day.avg_ms[0], Some(40));
 }
+
+#[test]
+fn the_percentage_reads_as_in_the_window_never_rounded_up() {
+    let u = |percent: Option<f64>, down_s: u64, unwatched_s: u64| Uptime {
+        period: Period::Day,
+        percent,
+        watched_s: 86_400,
+        down_s,
+        unwatched_s,
+        since: None,
+    };
+    assert_eq!(u(Some(100.0), 0, 0).percent_words(), "100 %");
+    assert_eq!(u(Some(99.99999), 1, 0).percent_words(), "99.99 %");
+    assert_eq!(u(Some(99.9537), 40, 0).percent_words(), "99.95 %");
+    assert_eq!(u(None, 0, 0).percent_words(), "nothing watched");
+    assert_eq!(
+        u(Some(100.0), 0, 7_200).unwatched_words().as_deref(),
+        Some("2 h unwatched not counted")
+    );
+    assert_eq!(u(Some(100.0), 0, 30).unwatched_words(), None);
+}
