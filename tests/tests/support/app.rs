@@ -190,6 +190,8 @@ impl Display {
 /// tauri-driver on free loopback ports, with the environment the app it launches will have.
 pub struct Driver {
     pub url: String,
+    /// The data dir of the app it launches (`KLAXON_DATA_DIR` in its environment).
+    data_dir: Option<PathBuf>,
     _driver: Group,
 }
 
@@ -212,6 +214,10 @@ impl Driver {
         });
         Driver {
             url: format!("http://127.0.0.1:{port}"),
+            data_dir: env
+                .iter()
+                .find(|(k, _)| *k == "KLAXON_DATA_DIR")
+                .map(|(_, v)| v.clone()),
             _driver: driver,
         }
     }
@@ -279,11 +285,38 @@ pub async fn open_window(driver: &Driver) -> fantoccini::Client {
         "tauri:options".into(),
         serde_json::json!({ "application": app_bin(), "args": ["--window"] }),
     );
-    fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
+    // On a busy 2-core machine WebKitWebDriver sometimes gives up on a session while the
+    // window's process is still starting. That is the driver's limit, not the app's: the
+    // half-started window is ended (its single-instance guard would turn the next one away)
+    // and the session asked for again, at most three times.
+    let mut attempt = 1;
+    loop {
+        match fantoccini::ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        )
+        .capabilities(caps.clone())
         .connect(&driver.url)
         .await
-        .unwrap_or_else(|e| panic!("no WebDriver session on the window: {e}"))
+        {
+            Ok(client) => return client,
+            Err(e) if attempt < 3 => {
+                eprintln!("WebDriver session {attempt} on the window failed ({e}); again");
+                if let Some(data) = &driver.data_dir {
+                    for pid in window_processes(data) {
+                        if let Ok(pid) = libc::pid_t::try_from(pid) {
+                            // SAFETY: kill(2) on a pid this test's own app started.
+                            unsafe { libc::kill(pid, libc::SIGKILL) };
+                        }
+                    }
+                    wait_for(Duration::from_secs(20), || {
+                        window_processes(data).is_empty().then_some(())
+                    });
+                }
+                attempt += 1;
+            }
+            Err(e) => panic!("no WebDriver session on the window after {attempt} tries: {e}"),
+        }
+    }
 }
 
 /// The pids of the window processes (`klaxon-app --window`) running with this data dir.
