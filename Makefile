@@ -5,6 +5,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 # Outside the clone, so CI and later clones reuse the build; any fresh machine builds from zero.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
+# The Tauri CLI (cargo-tauri, installed by `deps`) bundles the packages. The config cannot name
+# CARGO_TARGET_DIR, so the CLI binary is staged in the clone's target/ (git ignores it), where
+# tauri.conf.json's deb, rpm and macOS `files` map it.
+TAURI := $(CARGO) tauri
+TAURI_FLAGS := --ci --no-sign --no-binary-patching
+stage_cli = mkdir -p target/package && cp $(CARGO_TARGET_DIR)/$(1)/klaxon target/package/klaxon
 
 # Build: a C compiler for bundled SQLite and ring, ALSA's headers for the audio output. Tests:
 # iproute2 for the offline test's network namespaces, python3 for the servers inside them,
@@ -13,14 +19,16 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
 # tests, Xvfb, WebKitWebDriver, xdotool and ImageMagick for the window's end-to-end test (tauri-driver comes
 # from cargo install), Alertmanager for the Alertmanager source's tests (each test starts its own on
 # loopback, so the package's system service is stopped and disabled right after it is installed).
-# Bench: taskset (util-linux) pins CPUs.
+# Bench: taskset (util-linux) pins CPUs. Packages: desktop-file-validate (desktop-file-utils) for
+# the installed package's test; the Tauri CLI that bundles them comes from cargo install.
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 python3-aiosmtpd util-linux \
+	desktop-file-utils \
 	prometheus-alertmanager \
 	pulseaudio pulseaudio-utils libasound2-plugins dbus \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
 
-.PHONY: run test bench soak deps lint build clean ui fuzz
+.PHONY: run test bench soak deps lint build clean ui fuzz package
 
 # The tray app where there is a display; the headless engine where there is none.
 run: deps ui
@@ -31,10 +39,28 @@ run: deps ui
 	  $(CARGO) run --release -p klaxon-cli -- run; \
 	fi
 
+# After the binaries, a .deb bundled from them (no second build) for tests/tests/package.rs,
+# which installs it with apt and purges it again.
 test: deps ui lint
 	cd ui && npm run lint && npm run check && npm test
 	$(CARGO) build -p klaxon-cli -p klaxon-app
+	$(call stage_cli,debug)
+	cd src-tauri && $(TAURI) bundle --debug --bundles deb $(TAURI_FLAGS)
 	$(CARGO) test --workspace --all-targets
+
+# The installers this machine can build, by Tauri's bundler from tauri.conf.json's `bundle`: a .deb
+# and an .rpm (an AppImage needs tools downloaded at bundle time, so it is not among the targets;
+# the .dmg and .msi come from the same config on macOS and Windows, see README). `cargo tauri
+# build` builds the tray app with tauri/custom-protocol, as it ships; the CLI is built beside it
+# and staged where the config maps it to /usr/bin/klaxon. --no-binary-patching: the patch only
+# tells Tauri's updater which package it came from (Klaxon has none), and it rewrites the binary
+# in place under the target dir.
+package: deps ui
+	$(CARGO) build --release -p klaxon-cli
+	$(call stage_cli,release)
+	cd src-tauri && $(TAURI) build $(TAURI_FLAGS)
+	@echo "Packages built:"; find $(CARGO_TARGET_DIR)/release/bundle -maxdepth 2 -newer target/package/klaxon \
+	  \( -name '*.deb' -o -name '*.rpm' -o -name '*.app' -o -name '*.dmg' \) -print
 
 # The property tests of every parser that reads outside input (the config, control socket
 # lines, the drafts' inputs), with many more cases than the 64 each gets in `make test`.
@@ -58,8 +84,8 @@ bench: deps
 	$(CARGO_TARGET_DIR)/release/examples/siren_bench
 	$(CARGO) build --release -p klaxon-core --example wake_bench
 	$(CARGO_TARGET_DIR)/release/examples/wake_bench
-	cd ui && npm ci --no-audit --no-fund && npm run build
-	$(CARGO) build --release -p klaxon-app
+	$(MAKE) --no-print-directory package
+	python3 bench/package_size.py
 	python3 bench/app_bench.py
 
 # A long messy night: 200 flapping loopback services, kill -9 and restarts, the control socket
@@ -99,6 +125,8 @@ deps:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
 	@command -v tauri-driver >/dev/null || [ -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ] || \
 	  $(CARGO) install tauri-driver --locked
+	@$(TAURI) --version 2>/dev/null | grep -q '^tauri-cli 2\.' || \
+	  $(CARGO) install tauri-cli --version '^2' --locked
 
 clean:
 	$(CARGO) clean
