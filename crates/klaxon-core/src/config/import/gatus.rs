@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::spec::{Spec, fits, headers, is_set, shown, text};
+use super::spec::{Spec, fits, headers, hide_password, is_set, shown, text};
 use super::{Candidate, Mapped, SkipReason, Unmapped, clean_name, origin};
 use crate::config::bounds;
 use crate::domain::states::MonitorKind;
@@ -113,7 +113,13 @@ fn endpoint_of(i: usize, endpoint: &Value, mapped: &mut Mapped) {
             "enabled: false in Gatus".into(),
         );
     }
-    let url = text(o, "url").unwrap_or("");
+    let url = hide_password(
+        text(o, "url").unwrap_or(""),
+        &name,
+        &from,
+        &mut mapped.unmapped,
+    );
+    let url = url.as_str();
     let mut extra = Vec::new();
     let spec = match kind_of(o, url, &from, &mut mapped.unmapped) {
         Ok(spec) => spec,

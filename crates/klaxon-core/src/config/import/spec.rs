@@ -253,6 +253,54 @@ pub(crate) fn headers(
         .collect()
 }
 
+/// A URL as an import writes it, its password never in the clear. On an `http(s)://` URL the
+/// password becomes a `{secret:NAME}` reference (README: "A URL's password can be one too")
+/// and the report says which `klaxon secret set NAME` to run; any other scheme's checks send
+/// no credentials, so its user and password are left out (and said). Everything later — the
+/// target in the report, an error quoting the URL — sees only what this returns.
+pub(crate) fn hide_password(
+    url: &str,
+    monitor: &str,
+    from: &str,
+    unmapped: &mut Vec<super::Unmapped>,
+) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let Some(at) = authority.rfind('@') else {
+        return url.to_string();
+    };
+    let (userinfo, host_and_path) = (&rest[..at], &rest[at + 1..]);
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+        unmapped.push(super::Unmapped::new(
+            from,
+            "url's user and password",
+            format!("are left out: a {scheme}:// check sends no credentials"),
+        ));
+        return format!("{scheme}://{host_and_path}");
+    }
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return url.to_string();
+    };
+    let is_reference = password.starts_with("{secret:")
+        && password.ends_with('}')
+        && password.matches('{').count() == 1;
+    if password.is_empty() || is_reference {
+        return url.to_string();
+    }
+    let name = secret_name(monitor, "password");
+    unmapped.push(super::Unmapped::new(
+        from,
+        "url's password",
+        format!(
+            "is a credential, which Klaxon keeps in the keyring, never in klaxon.toml: written \
+             as {{secret:{name}}}; store its value with `klaxon secret set {name}`"
+        ),
+    ));
+    format!("{scheme}://{user}:{{secret:{name}}}@{host_and_path}")
+}
+
 /// `api-authorization`: a keyring name (letters, digits, `-`, `_`, `.`; at most 64) made from
 /// the monitor's and the header's names.
 fn secret_name(monitor: &str, header: &str) -> String {

@@ -176,3 +176,58 @@ fn a_gatus_environment_variable_is_said_not_silently_kept() {
         ]
     );
 }
+
+#[test]
+fn a_password_in_a_url_becomes_a_secret_and_is_never_written_or_repeated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("klaxon.toml");
+    let gatus = "endpoints:\n  - name: Admin API\n    url: https://admin:hunter2@api.example.com/health\n  - name: db\n    url: tcp://bob:hunter2@db.example.com:5432\n  - name: resolver\n    url: udp://eve:hunter2@dns-server/\n    dns:\n      query-name: example.com\n";
+    let report = import(
+        ImportSource::Gatus,
+        Path::new("g.yaml"),
+        gatus,
+        &config,
+        false,
+    )
+    .expect("import");
+    let kuma = r#"{"monitorList": [{"name": "Shop", "type": "http", "url": "http://shop:hunter2@shop.example.com/"}]}"#;
+    let kuma = import(
+        ImportSource::UptimeKuma,
+        Path::new("k.json"),
+        kuma,
+        &config,
+        false,
+    )
+    .expect("import");
+    let written = std::fs::read_to_string(&config).expect("read");
+    let said = format!("{report:?}\n{kuma:?}");
+    assert!(!written.contains("hunter2"), "written:\n{written}");
+    assert!(!said.contains("hunter2"), "said:\n{said}");
+    assert!(
+        written
+            .contains("url = \"https://admin:{secret:admin-api-password}@api.example.com/health\""),
+        "{written}"
+    );
+    assert!(
+        written.contains("tcp = \"db.example.com:5432\""),
+        "{written}"
+    );
+    assert!(
+        written.contains("url = \"http://shop:{secret:shop-password}@shop.example.com/\""),
+        "{written}"
+    );
+    assert!(
+        sentences(&report)
+            .iter()
+            .any(|s| s.contains("klaxon secret set admin-api-password")),
+        "{:?}",
+        sentences(&report)
+    );
+    assert!(
+        sentences(&kuma)
+            .iter()
+            .any(|s| s.contains("klaxon secret set shop-password")),
+        "{:?}",
+        sentences(&kuma)
+    );
+}

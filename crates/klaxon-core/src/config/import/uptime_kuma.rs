@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::spec::{Spec, is_set, text};
+use super::spec::{Spec, hide_password, is_set, text};
 use super::{Candidate, Mapped, SkipReason, Unmapped, clean_name, origin};
 use crate::domain::states::MonitorKind;
 use crate::error::{Error, Result};
@@ -195,7 +195,10 @@ fn monitor_of(i: usize, monitor: &Value, mapped: &mut Mapped) {
     let unmapped = &mut mapped.unmapped;
     let spec = match kind {
         "http" | "keyword" | "json-query" => match text(o, "url") {
-            Some(url) => Spec::new(MonitorKind::Http, url),
+            Some(url) => Spec::new(
+                MonitorKind::Http,
+                hide_password(url, &name, &from, unmapped),
+            ),
             None => return refuse(mapped, SkipReason::Invalid, "it has no url".into()),
         },
         "port" => match (text(o, "hostname"), o.get("port").and_then(Value::as_u64)) {
