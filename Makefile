@@ -28,7 +28,7 @@ APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 pytho
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs \
 	gnome-keyring libsecret-tools xvfb webkit2gtk-driver xdotool imagemagick xclip
 
-.PHONY: run test bench soak deps lint build clean ui fuzz package
+.PHONY: run test bench soak deps lint build clean ui fuzz package icons
 
 # The tray app where there is a display; the headless engine where there is none.
 run: deps ui
@@ -61,6 +61,19 @@ package: deps ui
 	cd src-tauri && $(TAURI) build $(TAURI_FLAGS)
 	@echo "Packages built:"; find $(CARGO_TARGET_DIR)/release/bundle -maxdepth 2 -newer target/package/klaxon \
 	  \( -name '*.deb' -o -name '*.rpm' -o -name '*.app' -o -name '*.dmg' \) -print
+
+# The app's icon at every size the bundles use: a red disc (108/128 of the side) drawn at 4096 px
+# and scaled down, the .icns and .ico made by the Tauri CLI. Not part of any build: after
+# changing the icon, run it and commit icons/.
+icons:
+	tmp=$$(mktemp -d) && \
+	convert -size 4096x4096 xc:none -fill '#dc2626' -draw 'circle 2047.5,2047.5 2047.5,319.5' PNG32:$$tmp/4096.png && \
+	convert $$tmp/4096.png -filter Triangle -resize 1024x1024 -strip PNG32:$$tmp/master.png && \
+	for s in 16 32 48 64 128 256; do \
+	  convert $$tmp/master.png -filter Triangle -resize $${s}x$${s} -strip PNG32:icons/$${s}x$${s}.png; done && \
+	convert $$tmp/master.png -filter Triangle -resize 512x512 -strip PNG32:icons/icon.png && \
+	$(TAURI) icon $$tmp/master.png -o $$tmp/out >/dev/null 2>&1 && cp $$tmp/out/icon.icns $$tmp/out/icon.ico icons/ && \
+	rm -rf $$tmp
 
 # The property tests of every parser that reads outside input (the config, control socket
 # lines, the drafts' inputs), with many more cases than the 64 each gets in `make test`.
