@@ -106,7 +106,18 @@ impl RawMaintenance {
         if !monitors_ok {
             return None;
         }
-        match Window::new(monitors, self.cron.get_ref(), duration, zone) {
+        let window = Window::new(monitors, self.cron.get_ref(), duration, zone).and_then(|w| {
+            // A date that never comes ("0 0 31 2 *") would be searched for across millennia
+            // on every tick, and Settings would show no next start: refused once, here.
+            match w.next_start(jiff::Timestamp::now()) {
+                Some(_) => Ok(w),
+                None => Err(format!(
+                    "{:?} never happens (no such date); check the day of month and month",
+                    w.pattern
+                )),
+            }
+        });
+        match window {
             Ok(window) => Some(window),
             Err(m) => {
                 errs.push(
@@ -117,5 +128,40 @@ impl RawMaintenance {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Config;
+
+    /// The errors of a config with one monitor and the window `window`, as `field: message`.
+    fn problems(window: &str) -> Vec<String> {
+        let text = format!(
+            "[[monitor]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/\"\n\n[[maintenance]]\n{window}\n"
+        );
+        match Config::parse(&text, Path::new("klaxon.toml")) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_pattern_that_never_happens_is_refused_not_searched_for_on_every_tick() {
+        let said = problems("cron = \"0 0 31 2 *\"\nduration = \"1h\"");
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("maintenance[1].cron: "), "{said:?}");
+        assert!(said[0].contains("never happens"), "{said:?}");
+        // A leap day happens, if rarely.
+        assert_eq!(
+            problems("cron = \"0 0 29 2 *\"\nduration = \"1h\""),
+            Vec::<String>::new()
+        );
     }
 }
