@@ -24,7 +24,7 @@ pub(super) struct RawMaintenance {
     cron: Spanned<String>,
     duration: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
-    monitors: Option<Vec<Spanned<String>>>,
+    monitors: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The windows, each checked: a pattern that parses, a duration in bounds, a zone that exists,
@@ -84,8 +84,21 @@ impl RawMaintenance {
             },
         };
         let mut monitors_ok = true;
+        // Settings shows a window without names as covering every monitor (and saving it drops
+        // the key), so an empty list — which would cover none — is refused rather than read
+        // two ways.
+        if let Some(names) = self
+            .monitors
+            .as_ref()
+            .filter(|names| names.get_ref().is_empty())
+        {
+            monitors_ok = false;
+            let m = "an empty list covers no monitor; leave `monitors` out to cover them all";
+            errs.push(names.span(), &format!("{field}.monitors"), m.into());
+        }
         let monitors = self.monitors.as_ref().map(|names| {
             names
+                .get_ref()
                 .iter()
                 .filter_map(|n| {
                     let name = n.get_ref().trim().to_string();
@@ -163,5 +176,13 @@ mod tests {
             problems("cron = \"0 0 29 2 *\"\nduration = \"1h\""),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn an_empty_monitors_list_is_refused_since_settings_reads_it_as_all() {
+        let said = problems("cron = \"0 2 * * sun\"\nduration = \"1h\"\nmonitors = []");
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("maintenance[1].monitors: "), "{said:?}");
+        assert!(said[0].contains("leave `monitors` out"), "{said:?}");
     }
 }
