@@ -166,37 +166,32 @@ pub fn uptimes(
             .or_default()
             .push(Stretch::new(from, to));
     }
-    let mut hours: HashMap<String, Vec<(Timestamp, u64)>> = HashMap::new();
-    for (monitor, hour, checks) in store.checks_per_hour(start, now)? {
-        hours.entry(monitor).or_default().push((hour, checks));
-    }
-    let first: HashMap<String, Timestamp> = store.first_checks()?.into_iter().collect();
     let mut certificates: HashMap<String, Certificate> = store
         .certificates()?
         .into_iter()
         .map(|(m, not_after, seen_at)| (m, Certificate { not_after, seen_at }))
         .collect();
-    Ok(monitors
+    monitors
         .iter()
         .map(|m| {
-            let first = first.get(m).copied();
+            let first = store.first_check(m)?;
             let mut gaps = unwatched.clone();
             gaps.extend(own_unwatched.get(m).into_iter().flatten().copied());
             if let Some(first) = first {
-                let checked = hours.get(m).map(Vec::as_slice).unwrap_or_default();
-                gaps.extend(silent_hours(checked, first, Stretch::new(start, now)));
+                let checked = store.hours_checked(m, first.max(start), now)?;
+                gaps.extend(silent_hours(&checked, first, Stretch::new(start, now)));
             }
             let down = outages.get(m).map(Vec::as_slice).unwrap_or_default();
-            MonitorUptime {
+            Ok(MonitorUptime {
                 monitor: m.clone(),
                 uptime: Period::ALL
                     .iter()
                     .map(|p| uptime(*p, now, first, &gaps, down))
                     .collect(),
                 certificate: certificates.remove(m),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// One monitor's uptime over `period` ending at `now`, from its first check, the stretches

@@ -71,55 +71,71 @@ impl Store {
             .map_err(|e| db(&self.path, e))
     }
 
-    /// Each monitor's first check ever (a rolled-up one counts from the start of its hour):
-    /// before it, the monitor was not watched at all.
-    pub fn first_checks(&self) -> Result<Vec<(String, Timestamp)>> {
-        let mut stmt = self
-            .conn
+    /// A monitor's first check ever (a rolled-up one counts from the start of its hour):
+    /// before it, the monitor was not watched at all. Two index seeks.
+    pub fn first_check(&self, monitor: &str) -> Result<Option<Timestamp>> {
+        self.conn
             .prepare_cached(
-                "SELECT monitor, MIN(t) FROM (
-                    SELECT monitor, MIN(at) AS t FROM samples GROUP BY monitor
-                    UNION ALL SELECT monitor, MIN(hour) FROM hourly GROUP BY monitor
-                 ) GROUP BY monitor",
+                "SELECT MIN(t) FROM (SELECT MIN(at) AS t FROM samples WHERE monitor = ?1
+                 UNION ALL SELECT MIN(hour) FROM hourly WHERE monitor = ?1)",
             )
-            .map_err(|e| db(&self.path, e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))
-            .map_err(|e| db(&self.path, e))?;
-        rows.collect::<Result<Vec<_>, _>>()
+            .and_then(|mut stmt| stmt.query_row([monitor], |r| r.get::<_, Option<i64>>(0)))
+            .map(|first| first.map(from_ms))
             .map_err(|e| db(&self.path, e))
     }
 
-    /// For each monitor, `(hour, checks)` for every clock hour in `[from, to)` it was checked
-    /// in. A day of 10-second checks for 100 monitors is 864,000 rows; the answer at most 24
-    /// per monitor and day.
-    pub fn checks_per_hour(
+    /// `(hour, checks)` for every clock hour in `[from, to)` the monitor was checked in. Raw
+    /// hours are found by stepping through the index (two seeks an hour, not a scan of every
+    /// sample: 100 monitors checked every 10 s are 1.7 million raw rows) and count at most 2:
+    /// enough to tell a monitor checked several times an hour from one checked hourly.
+    pub fn hours_checked(
         &self,
+        monitor: &str,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<(String, Timestamp, u64)>> {
-        let mut stmt = self
+    ) -> Result<Vec<(Timestamp, u64)>> {
+        let err = |e| db(&self.path, e);
+        let mut hours = Vec::new();
+        let mut rolled = self
             .conn
             .prepare_cached(
-                "SELECT monitor, h, SUM(n) FROM (
-                    SELECT monitor, at / ?3 * ?3 AS h, COUNT(*) AS n FROM samples
-                    WHERE at >= ?1 AND at < ?2 GROUP BY monitor, h
-                    UNION ALL SELECT monitor, hour, checks FROM hourly
-                    WHERE hour > ?1 - ?3 AND hour < ?2
-                 ) GROUP BY monitor, h ORDER BY monitor, h",
+                "SELECT hour, checks FROM hourly WHERE monitor = ?1 AND hour > ?2 - ?4 AND hour < ?3",
             )
-            .map_err(|e| db(&self.path, e))?;
-        let rows = stmt
-            .query_map(params![ms(from), ms(to), HOUR_MS], |r| {
+            .map_err(err)?;
+        let rows = rolled
+            .query_map(params![monitor, ms(from), ms(to), HOUR_MS], |r| {
                 Ok((
-                    r.get(0)?,
-                    from_ms(r.get(1)?),
-                    u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    from_ms(r.get(0)?),
+                    u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
                 ))
             })
-            .map_err(|e| db(&self.path, e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| db(&self.path, e))
+            .map_err(err)?;
+        for row in rows {
+            hours.push(row.map_err(err)?);
+        }
+        let mut next = self
+            .conn
+            .prepare_cached(
+                "SELECT MIN(at) FROM samples WHERE monitor = ?1 AND at >= ?2 AND at < ?3",
+            )
+            .map_err(err)?;
+        let mut at = ms(from);
+        while let Some(first) = next
+            .query_row(params![monitor, at, ms(to)], |r| r.get::<_, Option<i64>>(0))
+            .map_err(err)?
+        {
+            let hour = first.div_euclid(HOUR_MS) * HOUR_MS;
+            let end = (hour + HOUR_MS).min(ms(to));
+            let second = next
+                .query_row(params![monitor, first + 1, end], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .map_err(err)?;
+            hours.push((from_ms(hour), if second.is_some() { 2 } else { 1 }));
+            at = hour + HOUR_MS;
+        }
+        hours.sort_by_key(|(h, _)| *h);
+        Ok(hours)
     }
 
     /// One monitor's response times in `[from, to)`, summed per `bucket` counted from `from`
