@@ -2,8 +2,9 @@
 //! WebKitGTK answers `prefers-color-scheme` from GTK's theme, so the app started with
 //! `GTK_THEME=Adwaita:dark` reports dark and paints the dark palette (app.css), and with
 //! `GTK_THEME=Adwaita` light. The Now view shows a monitor's uptime figures in both; a
-//! screenshot of the Now view with its response-time chart open, and of the Incidents view with
-//! the month's numbers, goes to `target/e2e/` (`dark-now.png`, `light-incidents.png`…).
+//! screenshot of every view in both goes to `target/e2e/`: Now with its response-time chart open,
+//! Incidents with the month's numbers, Settings, and the guided first run (`dark-now.png`,
+//! `light-incidents.png`, `dark-settings.png`, `light-first-run.png`…).
 
 mod support;
 
@@ -127,6 +128,12 @@ fn the_window_follows_the_desktops_light_or_dark_preference() {
             click(&client, "[data-testid=tab-incidents]").await;
             wait_for_element(&client, "[data-testid=month-numbers]").await;
             shoot(&display, &format!("{mode}-incidents")).await;
+            click(&client, "[data-testid=tab-settings]").await;
+            wait_for_element(&client, "[data-testid=maintenance-settings]").await;
+            shoot(&display, &format!("{mode}-settings")).await;
+            click(&client, "[data-testid=open-guide]").await;
+            wait_for_element(&client, "[data-testid=guide]").await;
+            shoot(&display, &format!("{mode}-first-run")).await;
             client.close().await.unwrap();
         });
     }
