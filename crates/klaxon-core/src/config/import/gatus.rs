@@ -21,6 +21,7 @@ use crate::domain::states::MonitorKind;
 use crate::error::{Error, Result};
 
 mod conditions;
+mod nesting;
 
 /// Gatus's default interval, when an endpoint gives none (Klaxon's is 30s).
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
@@ -30,6 +31,12 @@ pub(crate) fn map(text: &str, file: &Path) -> Result<Mapped> {
         file: file.to_path_buf(),
         reason,
     };
+    if let Some(line) = nesting::too_deep(text) {
+        return Err(bad(format!(
+            "line {line}: it nests [ ] and {{ }} more than {} deep; a Gatus config never does",
+            nesting::MAX_DEPTH
+        )));
+    }
     let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
         bad(match e.location() {
             Some(at) => format!(

@@ -231,3 +231,21 @@ fn a_password_in_a_url_becomes_a_secret_and_is_never_written_or_repeated() {
         sentences(&kuma)
     );
 }
+
+#[test]
+fn yaml_nested_thousands_deep_is_refused_with_its_line_before_it_is_read() {
+    let text = format!("endpoints:\n  - name: a\n    url: {}\n", "[".repeat(20_000));
+    let e = import(
+        ImportSource::Gatus,
+        Path::new("deep.yaml"),
+        &text,
+        Path::new("k.toml"),
+        true,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("line 3: it nests [ ] and { } more than 128 deep"),
+        "{e}"
+    );
+}
