@@ -161,7 +161,7 @@ pub async fn reload(paths: &Paths) -> Result<ExitCode> {
 fn answered(answer: klaxon_core::Result<Answer>) -> Result<ExitCode> {
     match answer {
         Ok(answer) => {
-            outln!("{}", printable(&answer.message))?;
+            outln!("{}", engine_said(&answer.message))?;
             for i in &answer.incidents {
                 outln!("  #{} {} — {}", i.id, printable(&i.monitor), i.state)?;
             }
@@ -175,11 +175,18 @@ fn answered(answer: klaxon_core::Result<Answer>) -> Result<ExitCode> {
             Ok(ExitCode::from(TROUBLE))
         }
         Err(Error::Refused(message)) => {
-            errln!("klaxon: {}", printable(&message));
+            errln!("klaxon: {}", engine_said(&message));
             Ok(ExitCode::from(TROUBLE))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What the engine answered, as lines: its messages are laid out by Klaxon (a config's errors
+/// come one a line), so line breaks stay real while every other control character, which may
+/// come from the file's content, is spelled out.
+fn engine_said(message: &str) -> String {
+    printable_lines(message).into_owned()
 }
 
 pub async fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
@@ -314,6 +321,14 @@ fn suggested_secret_name(monitor: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_engine_refusal_keeps_its_line_breaks_and_escapes_the_rest() {
+        let said = engine_said("/k.toml has 1 error:\n  /k.toml:3:1: name: \u{1b}[2J bad");
+        assert_eq!(said.lines().count(), 2, "{said}");
+        assert!(!said.contains("\\n"), "{said}");
+        assert!(!said.contains('\u{1b}'), "{said}");
+    }
 
     #[test]
     fn a_suggested_secret_name_is_one_the_keyring_accepts() {
