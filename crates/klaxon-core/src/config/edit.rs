@@ -110,15 +110,11 @@ impl ConfigDocument {
             return Err(problems);
         }
         let index = self.position(form.original_name.as_deref());
-        let monitors = self.monitors_mut();
         let index = match index {
             Some(i) => i,
-            None => {
-                monitors.push(Table::new());
-                monitors.len() - 1
-            }
+            None => self.push_new_monitor(Table::new()),
         };
-        let Some(table) = monitors.get_mut(index) else {
+        let Some(table) = self.monitors_mut().get_mut(index) else {
             return Err(vec![FieldProblem::new(
                 "",
                 "the monitor vanished while saving",
@@ -145,7 +141,36 @@ impl ConfigDocument {
 
     /// Appends a monitor's whole table (an import); the caller parses the result.
     pub(crate) fn push_monitor_table(&mut self, table: Table) {
-        self.monitors_mut().push(table);
+        self.push_new_monitor(table);
+    }
+
+    /// Adds a monitor table where a reader looks for it, and answers its index. After the last
+    /// monitor when another table follows it (whose comments, above its header, stay with it).
+    /// Otherwise at the very end of the file after a blank line: comments after the last table's
+    /// keys are the document's trailing text to toml_edit, which it writes after every table,
+    /// so without this the new table would cut them off from the table they belong to (the
+    /// starter's commented `# witnesses = […]` would then land in the monitor).
+    fn push_new_monitor(&mut self, mut table: Table) -> usize {
+        let last = self
+            .monitors()
+            .and_then(|m| m.iter().last())
+            .map(last_position);
+        let end = last_position(self.doc.as_table());
+        let at_end = match last {
+            None => true,
+            Some(last) => last >= end,
+        };
+        if at_end {
+            table.set_position(Some(end.map_or(0, |p| p + 1)));
+            let trailing = self.doc.trailing().as_str().unwrap_or("").trim_end();
+            if !trailing.is_empty() {
+                table.decor_mut().set_prefix(format!("{trailing}\n\n"));
+                self.doc.set_trailing("");
+            }
+        }
+        let monitors = self.monitors_mut();
+        monitors.push(table);
+        monitors.len() - 1
     }
 
     /// Removes a monitor by name; says so when there is none.
@@ -232,6 +257,19 @@ impl ConfigDocument {
             .iter()
             .position(|t| t.get("name").and_then(|n| n.as_str()).map(str::trim) == Some(name))
     }
+}
+
+/// The largest position in the file of `t` and the tables inside it (`None`: all made here).
+fn last_position(t: &Table) -> Option<isize> {
+    t.iter()
+        .flat_map(|(_, item)| match item {
+            Item::Table(inner) => vec![last_position(inner)],
+            Item::ArrayOfTables(array) => array.iter().map(last_position).collect(),
+            _ => Vec::new(),
+        })
+        .chain([t.position()])
+        .max()
+        .flatten()
 }
 
 /// A top-level table, made (as a `[name]` section) when missing.

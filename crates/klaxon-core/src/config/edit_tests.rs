@@ -197,3 +197,51 @@ fn a_file_that_is_not_toml_is_not_touched() {
     let err = ConfigDocument::read(&path).unwrap_err().to_string();
     assert!(err.contains("cannot be read as TOML"), "{err}");
 }
+
+#[test]
+fn a_first_monitor_goes_after_the_starters_comments_so_uncommenting_witnesses_still_works() {
+    let (_dir, _path, mut doc) = document(crate::config::STARTER);
+    let form = MonitorForm {
+        name: "API".into(),
+        kind: MonitorKind::Http,
+        target: "http://127.0.0.1:8080/health".into(),
+        ..MonitorForm::default()
+    };
+    doc.put_monitor(&form).unwrap();
+    let written = doc.text();
+    // The [judge] section keeps its comments, and the monitor starts after a blank line.
+    assert!(
+        written.starts_with(crate::config::STARTER.trim_end()),
+        "{written}"
+    );
+    assert!(
+        written.contains("# min_days = 14\n\n[[monitor]]\nname = \"API\""),
+        "{written}"
+    );
+    // The user does what the file invites: uncomment the witnesses line.
+    let edited = written.replace("# witnesses = [", "witnesses = [");
+    let config = Config::parse(&edited, Path::new("klaxon.toml")).unwrap();
+    assert_eq!(config.judge.witnesses.len(), 3);
+    assert_eq!(config.monitors[0].name, "API");
+}
+
+#[test]
+fn a_new_monitor_goes_after_the_last_one_and_before_the_next_tables_comments() {
+    let text = format!(
+        "{HAND_WRITTEN}\n# The phone.\n[[channel]]\nname = \"phone\"\nkind = \"ntfy\"\ntopic = \"t\"\n# trailing note\n"
+    );
+    let (_dir, _path, mut doc) = document(&text);
+    let form = MonitorForm {
+        name: "Web".into(),
+        kind: MonitorKind::Tcp,
+        target: "127.0.0.1:80".into(),
+        ..MonitorForm::default()
+    };
+    doc.put_monitor(&form).unwrap();
+    let written = doc.text();
+    assert!(
+        written.contains("tcp = \"127.0.0.1:5432\"\n\n[[monitor]]\nname = \"Web\"\ntcp = \"127.0.0.1:80\"\n\n# The phone.\n[[channel]]"),
+        "{written}"
+    );
+    assert!(written.ends_with("# trailing note\n"), "{written}");
+}
