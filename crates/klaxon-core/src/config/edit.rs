@@ -223,18 +223,32 @@ impl ConfigDocument {
 
     /// Writes the document if it parses, replacing the file in one step (a crash mid-write
     /// leaves the old file, never half of the new one).
+    ///
+    /// A klaxon.toml that is a link to a dotfile repository is written through: the new text
+    /// replaces the file the link points at (the temp file beside it, so the rename stays on
+    /// one filesystem), and the link stays a link. The new file keeps the old one's permissions
+    /// (a 600 config holding a webhook path stays 600), and a write that fails (a full disk)
+    /// leaves no temp file behind.
     pub fn save(&self) -> Result<Config> {
         let config = self.parse().map_err(Error::Config)?;
-        let tmp = self.path.with_extension("toml.saving");
         let io = |source| Error::Write {
             path: self.path.clone(),
             source,
         };
-        if let Some(dir) = self.path.parent() {
+        let target = written_path(&self.path).map_err(io)?;
+        if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        std::fs::write(&tmp, self.text()).map_err(io)?;
-        std::fs::rename(&tmp, &self.path).map_err(io)?;
+        let mut name = target.file_name().unwrap_or_default().to_os_string();
+        name.push(".saving");
+        let tmp = target.with_file_name(name);
+        let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
+        let written = write_new(&tmp, &self.text(), permissions)
+            .and_then(|()| std::fs::rename(&tmp, &target));
+        if let Err(source) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io(source));
+        }
         Ok(config)
     }
 
@@ -406,6 +420,11 @@ fn sub_table<'t>(t: &'t mut Table, key: &str) -> &'t mut dyn TableLike {
 /// Channels and the escalation ladder.
 #[path = "edit_channels.rs"]
 mod channels;
+
+/// Writing the file: through links, keeping its mode.
+#[path = "edit_save.rs"]
+mod save;
+use save::{write_new, written_path};
 
 /// Maintenance windows.
 #[path = "edit_maintenance.rs"]

@@ -245,3 +245,55 @@ fn a_new_monitor_goes_after_the_last_one_and_before_the_next_tables_comments() {
     );
     assert!(written.ends_with("# trailing note\n"), "{written}");
 }
+
+#[cfg(unix)]
+#[test]
+fn saving_through_a_linked_config_updates_the_dotfile_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let dotfiles = dir.path().join("dotfiles");
+    std::fs::create_dir(&dotfiles).unwrap();
+    let real = dotfiles.join("klaxon.toml");
+    std::fs::write(&real, HAND_WRITTEN).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.path().join("klaxon.toml");
+    std::os::unix::fs::symlink("dotfiles/klaxon.toml", &link).unwrap();
+
+    let mut doc = ConfigDocument::read(&link).unwrap();
+    doc.delete_monitor("DB").unwrap();
+    doc.save().unwrap();
+
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&real).unwrap();
+    assert!(!written.contains("name = \"DB\""), "{written}");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(
+        std::fs::read_dir(&dotfiles).unwrap().count(),
+        1,
+        "a temp file was left"
+    );
+}
+
+#[test]
+fn a_save_that_fails_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory in the config's place: the temp file is written, then cannot replace it.
+    let path = dir.path().join("klaxon.toml");
+    std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("inside"), "").unwrap();
+    let mut doc = ConfigDocument::empty(&path);
+    doc.set_witnesses(&["127.0.0.1:53".into()]);
+    let e = doc.save().unwrap_err();
+    assert!(e.to_string().contains("klaxon.toml"), "{e}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("klaxon.toml")]);
+}
