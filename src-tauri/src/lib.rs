@@ -159,6 +159,7 @@ pub fn build<R: Runtime>(
             }
             events::forward(handle.clone(), status);
             supervise::restart_on_failure(handle.clone(), failure);
+            supervise::quit_on_signal(handle.clone());
             if shell.open_window
                 && let Err(e) = window::open(&handle)
             {

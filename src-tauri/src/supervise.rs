@@ -115,6 +115,31 @@ pub fn restart_on_failure<R: Runtime>(
     });
 }
 
+/// SIGTERM (a logout, `kill`, a service manager) or SIGINT (Ctrl-C in `make run`) quits the
+/// app as Quit in the tray does: the phone hears this machine is no longer covered, if asked
+/// to, and the window's process goes too. Without this the signal's default would end the
+/// process on the spot and leave the window showing a state nobody keeps up to date.
+pub fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("cannot listen for SIGTERM: a kill ends Klaxon without its farewell");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: quitting"),
+            _ = int.recv() => tracing::info!("SIGINT: quitting"),
+        }
+        app.exit(0);
+    });
+    #[cfg(not(unix))]
+    let _ = app;
+}
+
 /// In a restarted app: waits (up to 30 s) for the faulty process to be gone.
 pub fn wait_for_previous(args: &[String]) {
     let Some(pid) = args

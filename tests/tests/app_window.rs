@@ -242,8 +242,18 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
         window_processes(&home.data())
     );
     rt.block_on(screenshot(&display, "09-reopened"));
-    // The window was started by the tray app, in its process group: both end here.
-    drop(tray);
+    // A logout's SIGTERM quits the tray app as Quit does: the window it opened goes with it.
+    // SAFETY: kill(2) on the tray app this test started.
+    unsafe { libc::kill(tray.id() as libc::pid_t, libc::SIGTERM) };
+    let ended = wait_for(LIMIT, || tray.ended());
+    assert!(ended.success(), "the tray app ended with {ended}");
+    wait_for(LIMIT, || {
+        window_processes(&home.data()).is_empty().then_some(())
+    });
+    assert!(
+        display.windows("Klaxon").is_empty(),
+        "the window outlived its app"
+    );
     rec.stop();
 }
 
@@ -263,7 +273,7 @@ fn a_founder_adds_an_ntfy_channel_and_a_ladder_in_settings_and_finds_them_in_kla
         ("KLAXON_DATA_DIR", home.data()),
     ];
     let driver = Driver::start(&env);
-    let _tray = start_tray(&env);
+    let tray = start_tray(&env);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let client = open_window(&driver).await;
@@ -308,6 +318,14 @@ fn a_founder_adds_an_ntfy_channel_and_a_ladder_in_settings_and_finds_them_in_kla
         // The engine took it: the config it runs has the channel.
         let status = home.status();
         assert_eq!(status["live"], true, "{status}");
+
+        // The tray app killed outright: the window, a process of its own, says nothing is
+        // watched instead of going on showing its last state.
+        drop(tray);
+        wait_text(&client, "headline", "Not running").await;
+        click(&client, "tab-now").await;
+        wait_text(&client, "failure", "nothing is being watched").await;
+        screenshot(&display, "12-engine-gone").await;
         client.close().await.unwrap();
     });
 }

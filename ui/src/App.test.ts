@@ -53,6 +53,20 @@ describe("the window", () => {
     expect(await screen.findByTestId("acknowledge")).toBeTruthy();
   });
 
+  it("says the engine is not running instead of the last All up, and clears it when it answers", async () => {
+    const engine = new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
+    render(App);
+    expect((await screen.findByTestId("headline")).textContent).toBe("All up");
+
+    await engine.emitEngineLost("no Klaxon engine is running on the data dir /home/me/.local/share/klaxon");
+    await waitFor(() => expect(screen.getByTestId("headline").textContent).toBe("Not running"));
+    expect(screen.getByTestId("failure").textContent).toContain("nothing is being watched");
+
+    await engine.emitStatus(status({ overall: "all_up", monitors: [monitor("api")] }));
+    await waitFor(() => expect(screen.getByTestId("headline").textContent).toBe("All up"));
+    expect(screen.queryByTestId("failure")).toBeNull();
+  });
+
   it("heads the window with the state Rust decided, and follows it as it changes", async () => {
     const engine = new FakeEngine({ status: () => status({ overall: "all_up", monitors: [monitor("api")] }) });
     render(App);

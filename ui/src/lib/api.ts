@@ -60,6 +60,10 @@ export const page = (from: string, text: string) => invoke<string>("page", { fro
 /** Waits at most `seconds` (ten minutes at most) for the founder's Klaxon to answer: its words, or null. */
 export const pageAnswer = (id: string, seconds: number) => invoke<string | null>("page_answer", { id, seconds });
 export const onStatus = (f: (s: Status) => void): Promise<UnlistenFn> => listen<Status>("status", (e) => f(e.payload));
+/** The engine stopped answering (the tray app was killed or quit): why, in its words. The next
+ * `status` event means it is back. */
+export const onEngineLost = (f: (reason: string) => void): Promise<UnlistenFn> =>
+  listen<string>("engine-lost", (e) => f(e.payload));
 
 // Incidents
 export const history = () => invoke<IncidentView[]>("history");

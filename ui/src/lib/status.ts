@@ -24,6 +24,9 @@ export interface Headline {
  * tray's icon and `klaxon status`); the window never decides it again from the incidents and
  * monitors. Exhaustive: a state added in Rust is a compile error until it has its words here.
  */
+/** The header while the engine does not answer: nothing is being watched. */
+export const NOT_RUNNING: Headline = { text: "Not running", tone: "alarm", incidentOpen: false, ringing: false };
+
 export function headline(overall: Overall): Headline {
   const h = (text: string, tone: Headline["tone"], incidentOpen = false, ringing = false): Headline => ({
     text, tone, incidentOpen, ringing,

@@ -151,6 +151,11 @@ export class FakeEngine {
     return emit("status", s);
   }
 
+  /** As the window's process does when the engine stops answering. */
+  emitEngineLost(reason: string) {
+    return emit("engine-lost", reason);
+  }
+
   /** After the components were unmounted: their `unlisten` runs a moment later, on the fake. */
   static async stop() {
     await new Promise((resolve) => setTimeout(resolve, 0));
