@@ -32,7 +32,7 @@ def deb_contents(deb: Path) -> dict[str, int]:
     for line in out.splitlines():
         fields = line.split(None, 5)
         if len(fields) == 6 and fields[0].startswith("-"):
-            files[fields[5].removeprefix(".")] = int(fields[2])
+            files["/" + fields[5].removeprefix(".").lstrip("/")] = int(fields[2])
     return files
 
 
