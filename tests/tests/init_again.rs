@@ -6,6 +6,7 @@
 
 mod support;
 
+use support::keyring::Keyring;
 use support::ntfy::Ntfy;
 use support::*;
 
@@ -78,4 +79,52 @@ fn another_service_under_a_taken_name_is_saved_under_a_numbered_name() {
         written.contains(&format!("name = \"api (2)\"\nurl = \"{other}\"")),
         "{written}"
     );
+}
+
+#[test]
+fn a_password_in_the_url_goes_to_the_keyring_and_never_into_the_file_or_the_transcript() {
+    let keyring = Keyring::start();
+    let server = HttpServer::start();
+    let home = Home::new(HAND_WRITTEN);
+    let url = format!("http://user:hunter2@{}/health", server.addr);
+    let out = home
+        .cmd()
+        .args([
+            "init",
+            "--yes",
+            "--skip-alarm",
+            "--url",
+            &url,
+            "--name",
+            "withpw",
+        ])
+        .env("XDG_RUNTIME_DIR", home.quiet_runtime())
+        .envs(keyring.env())
+        .output()
+        .unwrap();
+    let text = said(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("keyring as withpw-password"), "{text}");
+    let written = std::fs::read_to_string(home.config()).unwrap();
+    assert!(!written.contains("hunter2"), "{written}");
+    assert!(
+        written.contains(&format!(
+            "url = \"http://user:{{secret:withpw-password}}@{}/health\"",
+            server.addr
+        )),
+        "{written}"
+    );
+    let stored =
+        keyring.secret_tool(&["lookup", "service", "klaxon", "username", "withpw-password"]);
+    assert_eq!(String::from_utf8_lossy(&stored.stdout), "hunter2");
+    // The monitor checks with it: `klaxon check` reads the keyring as the engine would.
+    let check = home
+        .cmd()
+        .args(["check", "withpw"])
+        .envs(keyring.env())
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", said(&check));
+    assert!(!said(&check).contains("hunter2"), "{}", said(&check));
 }

@@ -300,7 +300,7 @@ fn warn_of_passwords(config: &Config) {
 }
 
 /// A secret's name from a monitor's name: `API (eu)` → `api-eu-password`.
-fn suggested_secret_name(monitor: &str) -> String {
+pub(crate) fn suggested_secret_name(monitor: &str) -> String {
     let mut name = String::new();
     for c in monitor.chars().filter(char::is_ascii) {
         if c.is_ascii_alphanumeric() {

@@ -18,7 +18,8 @@ use klaxon_core::Error;
 use klaxon_core::config::channel_form::ChannelForm;
 use klaxon_core::config::edit::ConfigDocument;
 use klaxon_core::config::first_run::{
-    free_monitor_name, guess_monitor, watched_as, with_phone_step,
+    free_monitor_name, guess_monitor, split_url_password, watched_as, with_phone_step,
+    without_password,
 };
 use klaxon_core::config::form::MonitorForm;
 use klaxon_core::domain::delivery::Outcome;
@@ -116,10 +117,16 @@ async fn service(
             return already_watched(&name);
         }
     }
+    // The check sends the password as typed (the probe never quotes it); the file only names it.
     let (up, said) = check(paths, &form).await?;
     outln!("{}: {}", if up { "up" } else { "down" }, printable(&said))?;
     if !up && !ask.yes_no("It is down now: save it anyway (it will ring)?", false)? {
         return outln!("Not saved.");
+    }
+    let secret = crate::commands::suggested_secret_name(&form.name);
+    if let Some((url, password)) = split_url_password(&form.target, &secret) {
+        form.target = url;
+        keep_url_password(&secret, &password)?;
     }
     let mut doc = ConfigDocument::read(&paths.config)?;
     doc.put_monitor(&form).map_err(problems)?;
@@ -134,6 +141,21 @@ async fn service(
 
 fn already_watched(name: &str) -> Result<()> {
     outln!("Already watched as {}: nothing to add.", printable(name))
+}
+
+/// Stores a URL's password in the keyring under `secret`, as the phone's token is; when no
+/// keyring can take it, says which command stores it (the file names it either way).
+fn keep_url_password(secret: &str, password: &str) -> Result<()> {
+    match secrets::set(secret, password) {
+        Ok(()) => outln!(
+            "Stored the URL's password in the keyring as {secret}; the config only names it."
+        ),
+        // The keyring's errors name the secret, never its value.
+        Err(e) => outln!(
+            "The URL's password is written as {{secret:{secret}}}, but the keyring could not keep it ({}): store it with `klaxon secret set {secret}`.",
+            printable(&e.to_string())
+        ),
+    }
 }
 
 /// Probes the form's monitor once, as the window's "Check" does.

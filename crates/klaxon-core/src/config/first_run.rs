@@ -133,6 +133,36 @@ pub fn free_monitor_name(name: &str, taken: &[String]) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// A password written in an `http(s)://` URL, taken out: the URL with `{secret:SECRET}` in
+/// its place (the rest as typed), and the password as the check sends it (percent-decoded).
+/// `None` when there is no password in the clear (none, or already a reference).
+pub fn split_url_password(url: &str, secret: &str) -> Option<(String, String)> {
+    let (scheme, userinfo, host_and_path) = url_parts(url)?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+        return None;
+    }
+    let (user, password) = userinfo.split_once(':')?;
+    let is_reference = password.starts_with("{secret:") && password.ends_with('}');
+    if password.is_empty() || is_reference {
+        return None;
+    }
+    let value = percent_encoding::percent_decode_str(password)
+        .decode_utf8_lossy()
+        .into_owned();
+    Some((
+        format!("{scheme}://{user}:{{secret:{secret}}}@{host_and_path}"),
+        value,
+    ))
+}
+
+/// `url` as it may be quoted back: without its user and password.
+pub fn without_password(url: &str) -> String {
+    match url_parts(url) {
+        Some((scheme, _, host_and_path)) => format!("{scheme}://{host_and_path}"),
+        None => url.to_string(),
+    }
+}
+
 /// `url` with its user but not its password: a password typed again or kept as a reference
 /// is the same check, another user may not be.
 fn with_user_only(url: &str) -> String {
@@ -298,6 +328,26 @@ mod tests {
             "api.acme.com (3)"
         );
         assert_eq!(free_monitor_name("web", &taken), "web");
+    }
+
+    #[test]
+    fn a_password_in_a_url_becomes_a_secret_reference() {
+        assert_eq!(
+            split_url_password("http://user:hunter%402@127.0.0.1:1/x", "api-password"),
+            Some((
+                "http://user:{secret:api-password}@127.0.0.1:1/x".into(),
+                "hunter@2".into()
+            ))
+        );
+        for kept in [
+            "http://user@acme.com/",
+            "http://acme.com/a@b",
+            "http://u:{secret:x}@acme.com/",
+        ] {
+            assert_eq!(split_url_password(kept, "s"), None, "{kept}");
+        }
+        assert_eq!(without_password("ftp://u:pw@x/"), "ftp://x/");
+        assert_eq!(without_password("ftp://x"), "ftp://x");
     }
 
     fn step(after: &str, notify: &[&str]) -> StepForm {
