@@ -128,3 +128,36 @@ fn a_password_in_the_url_goes_to_the_keyring_and_never_into_the_file_or_the_tran
     assert!(check.status.success(), "{}", said(&check));
     assert!(!said(&check).contains("hunter2"), "{}", said(&check));
 }
+
+#[test]
+fn a_bad_ntfy_flag_is_refused_before_anything_is_written_quoting_what_was_given() {
+    let server = HttpServer::start();
+    let home = Home::new(HAND_WRITTEN);
+    let out = init(
+        &home,
+        &[
+            "--url",
+            &server.url(),
+            "--ntfy",
+            "t",
+            "--ntfy-server",
+            "ftp://x",
+        ],
+    );
+    let text = said(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("\"ftp://x\""), "{text}");
+    assert!(!text.contains("1. Your first service"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(home.config()).unwrap(),
+        HAND_WRITTEN
+    );
+    // Also when no config exists yet: not even the starter is written.
+    std::fs::remove_file(home.config()).unwrap();
+    let out = init(
+        &home,
+        &["--url", &server.url(), "--ntfy", "no spaces please"],
+    );
+    assert!(!out.status.success(), "{}", said(&out));
+    assert!(!home.config().exists());
+}

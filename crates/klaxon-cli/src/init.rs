@@ -51,6 +51,7 @@ pub struct Given {
 }
 
 pub async fn init(paths: &Paths, given: Given) -> Result<std::process::ExitCode> {
+    check_flags(paths, &given)?;
     let mut ask = Asker::new(given.yes);
     if paths.write_starter_if_missing()? {
         outln!("Wrote a starter config to {}.", paths.config.display())?;
@@ -265,7 +266,8 @@ async fn phone(
             return outln!("Skipped: {} is not ntfy or pushover.", printable(other));
         }
     }
-    doc.put_channel(None, &form).map_err(problems)?;
+    doc.put_channel(None, &form)
+        .map_err(|p| channel_problems(p, &form))?;
     let ladder = with_phone_step(&doc.escalation_form(), &name);
     doc.set_escalation(&ladder).map_err(problems)?;
     doc.save()?;
@@ -278,6 +280,53 @@ async fn phone(
             printable(&error)
         ),
     }
+}
+
+/// Refuses a script's bad flag before anything is written (the starter, the service), so a
+/// typo in `--ntfy-server` does not leave the first steps done and the phone undone.
+fn check_flags(paths: &Paths, given: &Given) -> Result<()> {
+    if let Some(url) = &given.url
+        && !url.trim().is_empty()
+    {
+        guess_monitor(url).map_err(anyhow::Error::msg)?;
+    }
+    if given.ntfy.is_none() && given.ntfy_server.is_none() {
+        return Ok(());
+    }
+    let mut doc = ConfigDocument::read(&paths.config)?;
+    let taken: Vec<String> = doc.channel_forms().into_iter().map(|c| c.name).collect();
+    let form = ChannelForm {
+        name: free_name(&taken),
+        kind: ChannelKind::Ntfy,
+        server: given.ntfy_server.clone().unwrap_or_default(),
+        // Without --ntfy the topic is asked later; any valid one checks the server.
+        topic: given.ntfy.clone().unwrap_or_else(|| "klaxon".into()),
+        ..ChannelForm::default()
+    };
+    doc.put_channel(None, &form)
+        .map_err(|p| channel_problems(p, &form))
+}
+
+/// A channel's problems, each quoting what was given for its field (a server URL without
+/// its password) rather than only the part the config's check names.
+fn channel_problems(
+    p: Vec<klaxon_core::config::form::FieldProblem>,
+    form: &ChannelForm,
+) -> anyhow::Error {
+    let lines: Vec<String> = p
+        .iter()
+        .map(|p| match p.field.as_str() {
+            "server" => format!(
+                "ntfy server {:?}: {}",
+                printable(&without_password(form.server.trim())),
+                p.message
+            ),
+            "topic" => format!("topic {:?}: {}", printable(form.topic.trim()), p.message),
+            "" => p.message.clone(),
+            f => format!("{f}: {}", p.message),
+        })
+        .collect();
+    anyhow::anyhow!("cannot save: {}", lines.join("; "))
 }
 
 /// Reads a credential (without echo on a terminal) into the keyring as `<channel>-token`, and
