@@ -6,6 +6,9 @@
 
 mod support;
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 use support::keyring::Keyring;
 use support::ntfy::Ntfy;
 use support::*;
@@ -160,4 +163,58 @@ fn a_bad_ntfy_flag_is_refused_before_anything_is_written_quoting_what_was_given(
     );
     assert!(!out.status.success(), "{}", said(&out));
     assert!(!home.config().exists());
+}
+
+/// A 64 KiB tmpfs, unmounted when dropped (even when the test fails).
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path) -> Tmpfs {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(at)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "mounting a tmpfs needs root");
+        Tmpfs(at.to_path_buf())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn on_a_full_disk_init_fails_saying_so_and_leaves_the_config_and_no_temp_file() {
+    use std::io::Write;
+    let server = HttpServer::start();
+    let home = Home::new("");
+    let disk = Tmpfs::mount(&home.dir.path().join("disk"));
+    let config = disk.0.join("klaxon.toml");
+    std::fs::write(&config, HAND_WRITTEN).unwrap();
+    // Fill the rest of the disk.
+    let mut filler = std::fs::File::create(disk.0.join("filler")).unwrap();
+    while filler.write_all(&[0u8; 1024]).is_ok() {}
+    drop(filler);
+
+    let out = home
+        .cmd()
+        .args(["init", "--yes", "--skip-alarm", "--url", &server.url()])
+        .env("KLAXON_CONFIG", &config)
+        .env("XDG_RUNTIME_DIR", home.quiet_runtime())
+        .output()
+        .unwrap();
+    let text = said(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("klaxon.toml"), "{text}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), HAND_WRITTEN);
+    let mut left: Vec<String> = std::fs::read_dir(&disk.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["filler", "klaxon.toml"]);
 }
