@@ -5,9 +5,11 @@ Runs the release `klaxon-app` under Xvfb with a private session bus (for the tra
 StatusNotifierItem) and ten HTTP monitors against a loopback server, then measures:
   - launch -> tray ready: from exec until the StatusNotifierItem is on the bus (median of 5);
   - launch -> engine ready: until the control socket answers;
-  - memory of all the app's processes (the app and WebKit's helpers): idle with the window
-    closed, with it open, and after closing it again. RSS summed (shared pages counted in every
-    process) and PSS summed (shared pages split: what the app really costs).
+  - memory of all the app's processes (the tray process and, while the window is open, the
+    window's own process `klaxon-app --window` with WebKit's helpers): idle with the window
+    closed, with it open, after closing it again, and after four more openings and closings.
+    RSS summed (shared pages counted in every process) and PSS summed (shared pages split: what
+    the app really costs). The goal: under 80 MB RSS with the window closed.
 Everything talks to 127.0.0.1 only."""
 
 import http.server
@@ -175,9 +177,23 @@ def main():
             capture_output=True, text=True).stdout.split())
         time.sleep(10)
         opened = memory(app.pid)
-        subprocess.run(["python3", str(CLOSE), window[0]], env=env, check=True)
+        def close_window(window):
+            subprocess.run(["python3", str(CLOSE), window[0]], env=env, check=True)
+            # The window's process ends with its window: wait for the tree to be the tray alone.
+            wait("the window's process to end", lambda: len(tree(app.pid)) == 1, limit=30)
+
+        close_window(window)
         time.sleep(10)
         reclosed = memory(app.pid)
+        for _ in range(4):
+            subprocess.run([str(APP)], env=env, check=True)
+            window = wait("the window", lambda: subprocess.run(
+                ["xdotool", "search", "--name", "^Klaxon$"], env=env,
+                capture_output=True, text=True).stdout.split())
+            time.sleep(3)
+            close_window(window)
+        time.sleep(10)
+        cycled = memory(app.pid)
 
         ms = lambda xs: f"median {statistics.median(xs) * 1000:.0f} ms, worst {max(xs) * 1000:.0f} ms"
         print("klaxon-app (release), 10 HTTP monitors, Xvfb, private session bus:")
@@ -185,7 +201,8 @@ def main():
         print(f"  launch -> engine ready (control socket answers):      {ms(engine_times)}")
         for label, (rss, pss, names) in [("window closed (never opened)", closed),
                                          ("window open", opened),
-                                         ("window closed again", reclosed)]:
+                                         ("window closed again", reclosed),
+                                         ("after 4 more open/close", cycled)]:
             print(f"  {label:30} RSS sum {rss:6.1f} MB, PSS sum {pss:6.1f} MB  "
                   f"({len(names)} processes: {', '.join(sorted(set(names)))})")
     finally:
