@@ -54,20 +54,6 @@ pub fn maintenance_line(status: &Status, zone: &TimeZone) -> Option<String> {
     Some(format!("{} in maintenance until {when}", names.join(", ")))
 }
 
-/// When a monitor's maintenance ends, while one covers it.
-pub fn maintenance_of(status: &Status, monitor: &str) -> Option<Timestamp> {
-    status
-        .maintenance
-        .iter()
-        .filter(|m| {
-            m.monitors
-                .as_ref()
-                .is_none_or(|names| names.iter().any(|n| n == monitor))
-        })
-        .map(|m| m.until)
-        .max()
-}
-
 /// "03:00" today, "Sun 03:00" on another day: a maintenance window is at most a week long.
 pub fn clock(at: Timestamp, zone: &TimeZone) -> String {
     let here = at.to_zoned(zone.clone());
@@ -239,14 +225,14 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains('\u{1b}'), "{line}");
-        assert_eq!(maintenance_of(&status, "API"), Some(until));
-        assert_eq!(maintenance_of(&status, "Web"), None);
+        assert_eq!(status.maintenance_until("API"), Some(until));
+        assert_eq!(status.maintenance_until("Web"), None);
         status.maintenance[0].monitors = None;
         assert_eq!(
             maintenance_line(&status, &zone).unwrap(),
             format!("In maintenance until {at}")
         );
-        assert_eq!(maintenance_of(&status, "Web"), Some(until));
+        assert_eq!(status.maintenance_until("Web"), Some(until));
         assert!(
             tooltip(&status, Timestamp::now()).starts_with("1 monitor up\nIn maintenance until ")
         );

@@ -32,6 +32,18 @@ fn an_outage_inside_a_window_is_held_and_rings_once_the_window_is_over() {
 
     let _gone = api.stop();
     home.wait_status("API down", |s| state_of(s, "API") == Some("down"));
+    // API's own line says why its being down rings nothing; Web's does not.
+    let out = home.cmd().arg("status").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("API").contains("down"), "{text}");
+    assert!(line("API").contains("[in maintenance until "), "{text}");
+    assert!(!line("Web").contains("maintenance"), "{text}");
     // Several checks later: the state shows, nothing rings.
     std::thread::sleep(std::time::Duration::from_secs(3));
     let status = home.status();

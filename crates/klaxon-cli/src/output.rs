@@ -80,11 +80,14 @@ pub fn status(status: &Status, now: Timestamp) -> Result<()> {
             .last_checked
             .map(|t| format!("checked {} ago", ago(t, now)))
             .unwrap_or_else(|| "not checked yet".into());
-        let tls = if m.tls_verification_off {
-            "  [TLS verification off]"
+        let mut tls = if m.tls_verification_off {
+            "  [TLS verification off]".to_string()
         } else {
-            ""
+            String::new()
         };
+        if let Some(until) = status.maintenance_until(&m.name) {
+            tls.push_str(&format!("  [in maintenance until {}]", local(until)));
+        }
         outln!(
             "  {name:<width$}  {:<8} {:>8}  {}  ({}){tls}",
             m.state.as_str(),

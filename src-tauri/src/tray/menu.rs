@@ -184,7 +184,7 @@ fn watched_lines(status: &Status) -> Vec<String> {
     let monitors = status
         .monitors
         .iter()
-        .map(|m| match super::maintenance_of(status, &m.name) {
+        .map(|m| match status.maintenance_until(&m.name) {
             Some(until) => format!(
                 "{} — {}, in maintenance until {}",
                 printable(&m.name),

@@ -125,6 +125,20 @@ impl Coverage {
 }
 
 impl Status {
+    /// When the maintenance covering `monitor` ends, while one is on (the tray's and the
+    /// CLI's "in maintenance until 03:00" beside the monitor).
+    pub fn maintenance_until(&self, monitor: &str) -> Option<Timestamp> {
+        self.maintenance
+            .iter()
+            .filter(|m| {
+                m.monitors
+                    .as_ref()
+                    .is_none_or(|names| names.iter().any(|n| n == monitor))
+            })
+            .map(|m| m.until)
+            .max()
+    }
+
     /// The one headline state: ringing > acknowledged > offline > paused > failing > all up >
     /// nothing configured. The tray, the CLI and the window all stand on this.
     pub fn overall(&self) -> Overall {
