@@ -441,9 +441,7 @@ impl Asker {
             return Ok(String::new());
         }
         if std::io::stdin().is_terminal() {
-            let value =
-                rpassword::prompt_password(format!("{question} (not shown, Enter to skip): "))
-                    .context("cannot read it from the terminal")?;
+            let value = hidden::read(&format!("{question} (not shown, Enter to skip): "))?;
             return Ok(value.trim().to_string());
         }
         terminal::out(&format!("{question} (Enter to skip): "), false)?;
@@ -464,6 +462,10 @@ impl Asker {
         Ok(answer)
     }
 }
+
+/// The hidden read and Ctrl-C during it.
+#[path = "init_hidden.rs"]
+mod hidden;
 
 #[cfg(test)]
 mod tests {
