@@ -12,6 +12,8 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
+use klaxon_core::aftermath::uptime::Ongoing;
+
 use crate::AppState;
 use crate::error::{Error, Result};
 
@@ -19,8 +21,9 @@ use crate::error::{Error, Result};
 #[tauri::command]
 pub async fn uptime(state: State<'_, AppState>) -> Result<Vec<MonitorUptime>> {
     let status = state.client().status().await?;
+    let ongoing = Ongoing::of(&status);
     let names = status.monitors.into_iter().map(|m| m.name).collect();
-    Ok(state.client().uptime(names, status.blind_since).await?)
+    Ok(state.client().uptime(names, ongoing).await?)
 }
 
 /// One monitor's response times over the chosen period.

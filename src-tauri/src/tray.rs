@@ -212,6 +212,7 @@ mod tests {
             monitors: vec![monitor("API", MonitorState::Up)],
             maintenance: vec![klaxon_core::domain::status::MaintenanceView {
                 monitors: Some(vec!["API".into(), "D\u{1b}[2JB".into()]),
+                since: Timestamp::now(),
                 until,
             }],
             ..Status::default()

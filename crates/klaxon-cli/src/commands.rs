@@ -131,7 +131,12 @@ pub async fn status(paths: &Paths, json: bool) -> Result<ExitCode> {
         let now = jiff::Timestamp::now();
         output::status(&status, now)?;
         let names = status.monitors.iter().map(|m| m.name.clone()).collect();
-        output::uptime(&client.uptime(names, status.blind_since).await?, now)?;
+        output::uptime(
+            &client
+                .uptime(names, klaxon_core::aftermath::uptime::Ongoing::of(&status))
+                .await?,
+            now,
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use super::stretches::{Stretch, merged, outside, total};
 use crate::domain::states::UnwatchedCause;
+use crate::domain::status::Status;
 use crate::error::Result;
 use crate::store::{Store, Unwatched};
 
@@ -131,14 +132,44 @@ pub struct LatencySeries {
     pub max_ms: Vec<Option<u64>>,
 }
 
-/// The figures of `monitors` at `now`. `offline_since` is an offline stretch still going on
-/// (the store learns of it only when it ends).
+/// Unwatched time still going on, which the store learns of only when it ends: an offline
+/// stretch, and maintenance windows (over every monitor, or the ones they name).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ongoing {
+    pub offline_since: Option<Timestamp>,
+    pub maintenance: Vec<(Option<Vec<String>>, Timestamp)>,
+}
+
+impl Ongoing {
+    /// What the engine's status says is going on.
+    pub fn of(status: &Status) -> Self {
+        Ongoing {
+            offline_since: status.blind_since,
+            maintenance: status
+                .maintenance
+                .iter()
+                .map(|m| (m.monitors.clone(), m.since))
+                .collect(),
+        }
+    }
+
+    /// Nothing going on but, perhaps, being offline since then.
+    pub fn offline(since: Option<Timestamp>) -> Self {
+        Ongoing {
+            offline_since: since,
+            maintenance: Vec::new(),
+        }
+    }
+}
+
+/// The figures of `monitors` at `now`, with what is `ongoing` left out too.
 pub fn uptimes(
     store: &Store,
     monitors: &[String],
     now: Timestamp,
-    offline_since: Option<Timestamp>,
+    ongoing: &Ongoing,
 ) -> Result<Vec<MonitorUptime>> {
+    let offline_since = ongoing.offline_since;
     let start = now - Period::Month.length();
     let mut unwatched: Vec<Stretch> = store
         .unmonitored_between(start, now)?
@@ -151,13 +182,25 @@ pub fn uptimes(
         .map(|u| Stretch::new(u.from, u.to))
         .collect();
     unwatched.sort_by_key(|s| s.from);
-    // A maintenance window that names monitors leaves only theirs unwatched.
+    // A maintenance window that names monitors leaves only theirs unwatched; one going on now
+    // counts up to now.
     let mut own_unwatched: HashMap<String, Vec<Stretch>> = HashMap::new();
     for (monitor, u) in store.monitors_unmonitored_between(start, now)? {
         own_unwatched
             .entry(monitor)
             .or_default()
             .push(Stretch::new(u.from, u.to));
+    }
+    for (names, since) in &ongoing.maintenance {
+        let stretch = Stretch::new(*since, now);
+        match names {
+            None => unwatched.push(stretch),
+            Some(names) => {
+                for name in names {
+                    own_unwatched.entry(name.clone()).or_default().push(stretch);
+                }
+            }
+        }
     }
     let mut outages: HashMap<String, Vec<Stretch>> = HashMap::new();
     for (monitor, from, to) in store.outages_between(start, now)? {

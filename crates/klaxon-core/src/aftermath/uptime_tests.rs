@@ -57,9 +57,14 @@ fn outage(store: &mut Store, monitor: &str, from: i64, to: i64) {
 }
 
 fn figures(store: &Store, offline_since: Option<Timestamp>) -> MonitorUptime {
-    uptimes(store, &["API".to_string()], now(), offline_since)
-        .unwrap()
-        .remove(0)
+    uptimes(
+        store,
+        &["API".to_string()],
+        now(),
+        &Ongoing::offline(offline_since),
+    )
+    .unwrap()
+    .remove(0)
 }
 
 fn day(store: &Store) -> Uptime {
@@ -119,11 +124,39 @@ fn a_maintenance_window_naming_one_monitor_leaves_only_its_time_unwatched() {
         .unwrap();
     // Down through its own maintenance: not an outage for the uptime either.
     outage(&mut store, "API", 290, 250);
-    let both = uptimes(&store, &["API".into(), "Web".into()], now(), None).unwrap();
+    let both = uptimes(
+        &store,
+        &["API".into(), "Web".into()],
+        now(),
+        &Ongoing::default(),
+    )
+    .unwrap();
     let (api, web) = (&both[0].uptime[0], &both[1].uptime[0]);
     assert_eq!((api.unwatched_s, api.down_s), (HOUR, 0));
     assert_eq!(api.percent, Some(100.0));
     assert_eq!((web.unwatched_s, web.watched_s), (0, 24 * HOUR));
+}
+
+#[test]
+fn a_maintenance_window_going_on_is_left_out_before_it_ends() {
+    let (_dir, mut store) = store();
+    checked(&mut store, "API", 25 * 60, 0, 1);
+    checked(&mut store, "Web", 25 * 60, 0, 1);
+    // API's window began two hours ago and is still on: nothing of it is in the store yet.
+    let ongoing = Ongoing {
+        offline_since: None,
+        maintenance: vec![(Some(vec!["API".into()]), ago(120))],
+    };
+    let both = uptimes(&store, &["API".into(), "Web".into()], now(), &ongoing).unwrap();
+    assert_eq!(both[0].uptime[0].unwatched_s, 2 * HOUR);
+    assert_eq!(both[1].uptime[0].unwatched_s, 0);
+    // A window over every monitor, on for the whole day: nothing watched, no percentage.
+    let all_day = Ongoing {
+        offline_since: None,
+        maintenance: vec![(None, ago(25 * 60))],
+    };
+    let day = &uptimes(&store, &["Web".into()], now(), &all_day).unwrap()[0].uptime[0];
+    assert_eq!((day.percent, day.watched_s), (None, 0));
 }
 
 #[test]
@@ -225,7 +258,7 @@ fn the_newest_certificate_a_check_saw_is_kept() {
     assert_eq!(cert.not_after, now() + SignedDuration::from_hours(24 * 90));
     assert_eq!(cert.seen_at, ago(5));
     assert_eq!(
-        uptimes(&store, &["Web".into()], now(), None).unwrap()[0].certificate,
+        uptimes(&store, &["Web".into()], now(), &Ongoing::default()).unwrap()[0].certificate,
         None
     );
 }

@@ -79,6 +79,9 @@ pub struct Status {
 pub struct MaintenanceView {
     /// The monitors it covers; `null`: all.
     pub monitors: Option<Vec<String>>,
+    /// Since when it counts as unwatched time (the uptime leaves it out while it goes on).
+    #[ts(type = "string")]
+    pub since: Timestamp,
     #[ts(type = "string")]
     pub until: Timestamp,
 }

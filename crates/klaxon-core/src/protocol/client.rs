@@ -261,14 +261,14 @@ impl<T> Client<T> {
     pub async fn uptime(
         &self,
         monitors: Vec<String>,
-        offline_since: Option<Timestamp>,
+        ongoing: uptime::Ongoing,
     ) -> Result<Vec<MonitorUptime>> {
         let empty = monitors
             .iter()
             .map(|m| uptime::uptime_of_nothing(m))
             .collect();
         self.read_or(empty, move |store| {
-            uptime::uptimes(store, &monitors, Timestamp::now(), offline_since)
+            uptime::uptimes(store, &monitors, Timestamp::now(), &ongoing)
         })
         .await
     }

@@ -7,4 +7,8 @@ export type MaintenanceView = {
 /**
  * The monitors it covers; `null`: all.
  */
-monitors: Array<string> | null, until: string, };
+monitors: Array<string> | null, 
+/**
+ * Since when it counts as unwatched time (the uptime leaves it out while it goes on).
+ */
+since: string, until: string, };

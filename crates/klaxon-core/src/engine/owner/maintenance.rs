@@ -131,14 +131,21 @@ impl Owner {
         }
     }
 
-    /// The windows going on, for `status`.
+    /// The windows going on, for `status`: since when they count as unwatched (what will be
+    /// written down when they end) and until when.
     pub(super) fn maintenance_views(&self, now: Timestamp) -> Vec<MaintenanceView> {
         self.config
             .maintenance
             .iter()
-            .filter_map(|w| {
+            .enumerate()
+            .filter_map(|(index, w)| {
                 Some(MaintenanceView {
                     monitors: w.monitors.clone(),
+                    since: self
+                        .held
+                        .windows_on
+                        .get(&index)
+                        .map_or(now, |(from, _)| *from),
                     until: w.active_until(now)?,
                 })
             })
