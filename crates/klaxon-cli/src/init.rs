@@ -10,10 +10,9 @@
 //! running engine when there is one (its siren, at the volume it would ring at night); with none
 //! it plays here, as `klaxon alarm test` does, and the verdict says how to start the engine.
 
-use std::io::{BufRead, IsTerminal, Read};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use klaxon_core::Error;
 use klaxon_core::config::channel_form::ChannelForm;
 use klaxon_core::config::edit::ConfigDocument;
@@ -30,12 +29,10 @@ use klaxon_core::protocol::{Client, Socket};
 use klaxon_core::secrets;
 use klaxon_core::text::printable;
 
-use crate::terminal::{self, outln};
+use crate::terminal::outln;
 
 /// How long the test alarm plays: the whole escalation, compressed.
 const ALARM_SECONDS: u64 = 10;
-/// The longest answer read from standard input (a URL, a topic, a token).
-const ANSWER_LIMIT: usize = 4096;
 /// How many times "No, I did not hear it" offers another try.
 const ALARM_TRIES: usize = 3;
 
@@ -391,77 +388,10 @@ fn problems(p: Vec<klaxon_core::config::form::FieldProblem>) -> anyhow::Error {
     anyhow::anyhow!("cannot save: {}", lines.join("; "))
 }
 
-/// Questions on standard output, answers from standard input (a terminal or a pipe); with
-/// `--yes` every question takes its default unasked. The end of input answers empty: skip.
-struct Asker {
-    yes: bool,
-    input: std::io::StdinLock<'static>,
-}
-
-impl Asker {
-    fn new(yes: bool) -> Asker {
-        Asker {
-            yes,
-            input: std::io::stdin().lock(),
-        }
-    }
-
-    /// One line, trimmed; `default` when the answer is empty.
-    fn line(&mut self, question: &str, default: &str) -> Result<String> {
-        let shown = if default.is_empty() {
-            format!("{question}: ")
-        } else {
-            format!("{question} [{}]: ", printable(default))
-        };
-        if self.yes {
-            outln!("{shown}{}", printable(default))?;
-            return Ok(default.to_string());
-        }
-        terminal::out(&shown, false)?;
-        let answer = self.read()?;
-        Ok(match answer.trim() {
-            "" => default.to_string(),
-            given => given.to_string(),
-        })
-    }
-
-    fn yes_no(&mut self, question: &str, default: bool) -> Result<bool> {
-        let hint = if default { "Y/n" } else { "y/N" };
-        let answer = self.line(&format!("{question} ({hint})"), "")?;
-        Ok(match answer.trim().to_ascii_lowercase().chars().next() {
-            Some('y') => true,
-            Some('n') => false,
-            _ => default,
-        })
-    }
-
-    /// A credential: without echo on a terminal; never asked under `--yes`.
-    fn secret(&mut self, question: &str) -> Result<String> {
-        if self.yes {
-            return Ok(String::new());
-        }
-        if std::io::stdin().is_terminal() {
-            let value = hidden::read(&format!("{question} (not shown, Enter to skip): "))?;
-            return Ok(value.trim().to_string());
-        }
-        terminal::out(&format!("{question} (Enter to skip): "), false)?;
-        Ok(self.read()?.trim().to_string())
-    }
-
-    fn read(&mut self) -> Result<String> {
-        let mut bytes = Vec::new();
-        (&mut self.input)
-            .take(ANSWER_LIMIT as u64)
-            .read_until(b'\n', &mut bytes)
-            .context("cannot read the answer from standard input")?;
-        let answer = String::from_utf8_lossy(&bytes).into_owned();
-        // Echo a piped answer, so a transcript reads as a conversation.
-        if !std::io::stdin().is_terminal() {
-            outln!("{}", printable(answer.trim_end()))?;
-        }
-        Ok(answer)
-    }
-}
+/// The questions and how they are answered.
+#[path = "init_ask.rs"]
+mod ask;
+use ask::Asker;
 
 /// The hidden read and Ctrl-C during it.
 #[path = "init_hidden.rs"]
