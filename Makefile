@@ -5,12 +5,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 # Outside the clone, so CI and later clones reuse the build; any fresh machine builds from zero.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/klaxon/target
-# The Tauri CLI (cargo-tauri, installed by `deps`) bundles the packages. The config cannot name
-# CARGO_TARGET_DIR, so the CLI binary is staged in the clone's target/ (git ignores it), where
+# The Tauri CLI bundles the packages: npm's @tauri-apps/cli (a prebuilt binary, installed with the
+# window's packages by `ui`) rather than `cargo install tauri-cli`, which takes a fresh 2-core
+# machine a quarter of an hour to compile. The config cannot name
+# CARGO_TARGET_DIR, so the CLI and tray binaries are staged in the clone's target/ (git ignores it), where
 # tauri.conf.json's deb, rpm and macOS `files` map it.
-TAURI := $(CARGO) tauri
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 TAURI_FLAGS := --ci --no-sign --no-binary-patching
-stage_cli = mkdir -p target/package && cp $(CARGO_TARGET_DIR)/$(1)/klaxon target/package/klaxon
+stage_binaries = mkdir -p target/package && cp $(CARGO_TARGET_DIR)/$(1)/klaxon $(CARGO_TARGET_DIR)/$(1)/klaxon-tray target/package/
 
 # Build: a C compiler for bundled SQLite and ring, ALSA's headers for the audio output. Tests:
 # iproute2 for the offline test's network namespaces, python3 for the servers inside them,
@@ -20,7 +22,7 @@ stage_cli = mkdir -p target/package && cp $(CARGO_TARGET_DIR)/$(1)/klaxon target
 # from cargo install), Alertmanager for the Alertmanager source's tests (each test starts its own on
 # loopback, so the package's system service is stopped and disabled right after it is installed).
 # Bench: taskset (util-linux) pins CPUs. Packages: desktop-file-validate (desktop-file-utils) for
-# the installed package's test; the Tauri CLI that bundles them comes from cargo install.
+# the installed package's test; the Tauri CLI that bundles them comes from npm (see TAURI).
 APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 python3-aiosmtpd util-linux \
 	desktop-file-utils \
 	prometheus-alertmanager \
@@ -33,7 +35,7 @@ APT_PACKAGES := build-essential pkg-config libasound2-dev iproute2 python3 pytho
 # The tray app where there is a display; the headless engine where there is none.
 run: deps ui
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-	  $(CARGO) run --release -p klaxon-app; \
+	  $(CARGO) build --release -p klaxon-tray -p klaxon-app && $(CARGO_TARGET_DIR)/release/klaxon-app; \
 	else \
 	  echo "No display: running the headless engine (klaxon run) instead of the tray app."; \
 	  $(CARGO) run --release -p klaxon-cli -- run; \
@@ -43,21 +45,21 @@ run: deps ui
 # which installs it with apt and purges it again.
 test: deps ui lint
 	cd ui && npm run lint && npm run check && npm test
-	$(CARGO) build -p klaxon-cli -p klaxon-app
-	$(call stage_cli,debug)
+	$(CARGO) build -p klaxon-cli -p klaxon-tray -p klaxon-app
+	$(call stage_binaries,debug)
 	cd src-tauri && $(TAURI) bundle --debug --bundles deb $(TAURI_FLAGS)
 	$(CARGO) test --workspace --all-targets
 
 # The installers this machine can build, by Tauri's bundler from tauri.conf.json's `bundle`: a .deb
 # and an .rpm (an AppImage needs tools downloaded at bundle time, so it is not among the targets;
-# the .dmg and .msi come from the same config on macOS and Windows, see README). `cargo tauri
+# the .dmg and .msi come from the same config on macOS and Windows, see README). `tauri
 # build` builds the tray app with tauri/custom-protocol, as it ships; the CLI is built beside it
 # and staged where the config maps it to /usr/bin/klaxon. --no-binary-patching: the patch only
 # tells Tauri's updater which package it came from (Klaxon has none), and it rewrites the binary
 # in place under the target dir.
 package: deps ui
-	$(CARGO) build --release -p klaxon-cli
-	$(call stage_cli,release)
+	$(CARGO) build --release -p klaxon-cli -p klaxon-tray
+	$(call stage_binaries,release)
 	cd src-tauri && $(TAURI) build $(TAURI_FLAGS)
 	@echo "Packages built:"; find $(CARGO_TARGET_DIR)/release/bundle -maxdepth 2 -newer target/package/klaxon \
 	  \( -name '*.deb' -o -name '*.rpm' -o -name '*.app' -o -name '*.dmg' \) -print
@@ -65,7 +67,7 @@ package: deps ui
 # The app's icon at every size the bundles use: a red disc (108/128 of the side) drawn at 4096 px
 # and scaled down, the .icns and .ico made by the Tauri CLI. Not part of any build: after
 # changing the icon, run it and commit icons/.
-icons:
+icons: ui
 	tmp=$$(mktemp -d) && \
 	convert -size 4096x4096 xc:none -fill '#dc2626' -draw 'circle 2047.5,2047.5 2047.5,319.5' PNG32:$$tmp/4096.png && \
 	convert $$tmp/4096.png -filter Triangle -resize 1024x1024 -strip PNG32:$$tmp/master.png && \
@@ -138,8 +140,6 @@ deps:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
 	@command -v tauri-driver >/dev/null || [ -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ] || \
 	  $(CARGO) install tauri-driver --locked
-	@$(TAURI) --version 2>/dev/null | grep -q '^tauri-cli 2\.' || \
-	  $(CARGO) install tauri-cli --version '^2' --locked
 
 clean:
 	$(CARGO) clean

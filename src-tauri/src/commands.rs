@@ -14,10 +14,11 @@ use klaxon_core::domain::states::AckVia;
 use klaxon_core::domain::status::{IncidentView, Status};
 use klaxon_core::protocol::{Answer, ChannelSummary, Paged};
 use klaxon_core::secrets;
-use tauri::{AppHandle, Runtime, State};
+use klaxon_tray::login;
+use tauri::State;
 
 use crate::error::{Error, Result};
-use crate::{AppState, login, settings};
+use crate::{AppState, settings};
 
 #[tauri::command]
 pub async fn status(state: State<'_, AppState>) -> Result<Status> {
@@ -145,12 +146,9 @@ pub async fn test_channel(state: State<'_, AppState>, name: String) -> Result<St
 }
 
 #[tauri::command]
-pub async fn settings<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<Settings> {
+pub async fn settings(state: State<'_, AppState>) -> Result<Settings> {
     let paths = state.paths.clone();
-    let launch = login::is_enabled(&app);
+    let launch = login::is_enabled();
     blocking(move || settings::read(&paths, launch)).await
 }
 
@@ -286,8 +284,8 @@ pub async fn delete_secret(state: State<'_, AppState>, name: String) -> Result<S
 
 /// Turns launch at login on or off; answers what the OS now has.
 #[tauri::command]
-pub async fn set_launch_at_login<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool> {
-    login::set(&app, enabled)
+pub async fn set_launch_at_login(enabled: bool) -> Result<bool> {
+    blocking(move || login::set(enabled).map_err(|e| Error::Refused(e.to_string()))).await
 }
 
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -1,16 +1,25 @@
+//! `klaxon-app`: the window's process with `--window`; otherwise it hands over to `klaxon-tray`
+//! at once, so whatever starts Klaxon by this name (the launcher entry, a founder's terminal,
+//! a login item from an older version) gets the tray process, which links no WebKit.
+
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use tauri::RunEvent;
+/// The argument that makes `klaxon-app` the window's process.
+const WINDOW_ARG: &str = "--window";
 
 fn main() {
-    // GTK initialises OpenGL at start-up even with no window, and on Linux that maps the
-    // whole Mesa driver (with LLVM: ~50 MB resident) into a tray app that is idle nearly all
-    // the time. The small window renders fine without it. A user who sets GDK_GL keeps theirs.
+    let args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == WINDOW_ARG) {
+        std::process::exit(hand_over_to_tray(&args));
+    }
+    // GTK initialises OpenGL at start-up, and on Linux that maps the whole Mesa driver (with
+    // LLVM: ~50 MB resident). The small window renders fine without it. A user who sets GDK_GL
+    // keeps theirs.
     #[cfg(target_os = "linux")]
     if std::env::var_os("GDK_GL").is_none() {
-        // SAFETY: first thing in main, before any thread exists that could read the
-        // environment concurrently.
+        // SAFETY: first thing the window's process does, before any thread exists that could
+        // read the environment concurrently.
         unsafe { std::env::set_var("GDK_GL", "disable") };
     }
     let paths = match klaxon_core::paths::Paths::resolve(None, None) {
@@ -20,58 +29,40 @@ fn main() {
             std::process::exit(2);
         }
     };
-    // Started at login the app has no terminal: its log goes to the rotating file in the data
-    // dir (Settings and `klaxon logs` show where), and to stderr for `make run`. Before any
-    // thread starts: the native libraries' stderr is captured from here on.
     klaxon_core::logging::init(Some(paths.data_dir.as_path()));
-    let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == klaxon_app::window::WINDOW_ARG) {
-        std::process::exit(window_process(paths));
-    }
-    if let Ok(true) = paths.write_starter_if_missing() {
-        tracing::info!("wrote a starter config to {}", paths.config.display());
-    }
-    // Started at login: straight to the tray, no window in the founder's face.
-    let background = args.iter().any(|a| a == klaxon_app::BACKGROUND_ARG);
-    klaxon_app::supervise::wait_for_previous(&args);
-    let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _| {
-            // Opening Klaxon again (from a launcher) brings its window up.
-            if !args.iter().any(|a| a == klaxon_app::BACKGROUND_ARG) {
-                let _ = klaxon_app::window::open(app);
-            }
-        }));
-    let app = match klaxon_app::build(
-        builder,
-        paths,
-        klaxon_app::Shell {
-            tray: true,
-            open_window: !background,
-        },
-    )
-    .build(tauri::generate_context!())
-    {
-        Ok(app) => app,
-        Err(e) => {
-            eprintln!("klaxon-app: {e}");
-            std::process::exit(2);
-        }
-    };
-    let code = app.run_return(|app, event| match event {
-        // A tray app keeps running when its window closes; only Quit ends it.
-        RunEvent::ExitRequested {
-            code: None, api, ..
-        } => api.prevent_exit(),
-        // Quitting: the phone hears that this machine is no longer covered, if asked to.
-        RunEvent::Exit => klaxon_app::farewell(app),
-        _ => {}
-    });
-    // A fault or an engine that could not start ends the app with its own code (2, 70), so
-    // whoever started it can tell.
-    std::process::exit(klaxon_app::supervise::exit_code(code));
+    std::process::exit(window_process(paths));
 }
 
-/// The window's own process (see `window.rs`): it ends when the window closes.
+/// Becomes `klaxon-tray` with the same arguments (on Unix the same process, so whoever started
+/// `klaxon-app` follows the tray's pid and exit code); the exit code when it cannot.
+fn hand_over_to_tray(args: &[String]) -> i32 {
+    let tray = match klaxon_tray::beside_me(klaxon_tray::TRAY_BIN) {
+        Ok(tray) => tray,
+        Err(e) => {
+            let message = format!("{e}. Nothing is being watched; reinstall Klaxon.");
+            eprintln!("klaxon-app: {message}");
+            klaxon_core::engine::desktop::notify_and_wait(
+                "Klaxon cannot start",
+                &message,
+                std::time::Duration::from_secs(3),
+            );
+            return 2;
+        }
+    };
+    let mut command = std::process::Command::new(&tray);
+    command.args(args.iter().skip(1));
+    #[cfg(unix)]
+    let error = std::os::unix::process::CommandExt::exec(&mut command);
+    #[cfg(not(unix))]
+    let error = match command.status() {
+        Ok(status) => return status.code().unwrap_or(2),
+        Err(e) => e,
+    };
+    eprintln!("klaxon-app: cannot start {}: {error}", tray.display());
+    2
+}
+
+/// The window's own process: it ends when the window closes.
 fn window_process(paths: klaxon_core::paths::Paths) -> i32 {
     let mut context = tauri::generate_context!();
     // Its own identity, so its single-instance guard (and WebKit's data) is not the tray's:

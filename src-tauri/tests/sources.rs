@@ -13,7 +13,7 @@ fn app(
     config: &str,
 ) -> (
     tempfile::TempDir,
-    tauri::App<tauri::test::MockRuntime>,
+    support::WindowApp,
     tauri::WebviewWindow<tauri::test::MockRuntime>,
 ) {
     let dir = tempfile::tempdir().unwrap();

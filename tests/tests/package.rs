@@ -33,7 +33,11 @@ fn the_deb_installs_works_and_purges_to_nothing_but_the_users_files() {
 
     let installed = Installed::install(&deb, &package);
     let files = installed.files();
-    for path in ["/usr/bin/klaxon", "/usr/bin/klaxon-app"] {
+    for path in [
+        "/usr/bin/klaxon",
+        "/usr/bin/klaxon-app",
+        "/usr/bin/klaxon-tray",
+    ] {
         assert!(
             files.contains(&PathBuf::from(path)),
             "{path} not in {files:?}"
@@ -46,7 +50,11 @@ fn the_deb_installs_works_and_purges_to_nothing_but_the_users_files() {
     assert_eq!(on_path("klaxon-app"), Path::new("/usr/bin/klaxon-app"));
 
     // Every library the binaries load is there, and comes from a package Depends names.
-    for binary in ["/usr/bin/klaxon", "/usr/bin/klaxon-app"] {
+    for binary in [
+        "/usr/bin/klaxon",
+        "/usr/bin/klaxon-app",
+        "/usr/bin/klaxon-tray",
+    ] {
         let ldd = run(Command::new("ldd").arg(binary));
         assert!(
             !ldd.contains("not found"),
@@ -61,6 +69,13 @@ fn the_deb_installs_works_and_purges_to_nothing_but_the_users_files() {
             );
         }
     }
+
+    // The tray process, which runs for days, loads no webview: WebKit is the window's alone.
+    let tray_libraries = run(Command::new("ldd").arg("/usr/bin/klaxon-tray"));
+    assert!(
+        !tray_libraries.contains("webkit") && !tray_libraries.contains("javascriptcore"),
+        "klaxon-tray links WebKit:\n{tray_libraries}"
+    );
 
     // The desktop entry is valid and names the icon installed at every size.
     let desktop = files

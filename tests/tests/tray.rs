@@ -106,8 +106,24 @@ fn the_tray_menu_shows_each_monitor_and_pauses_acknowledges_and_quits() {
     });
 
     assert!(menu.click("Launch at login"));
-    let autostart: PathBuf = user_home.join(".config/autostart");
-    let _entry = wait_for(LIMIT, || std::fs::read_dir(&autostart).ok()?.next());
+    let entry: PathBuf = user_home.join(".config/autostart/Klaxon.desktop");
+    let text = wait_for(LIMIT, || std::fs::read_to_string(&entry).ok());
+    // At login the tray process starts straight to the tray: no window, no WebKit loaded.
+    let exec = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Exec="))
+        .unwrap_or_else(|| panic!("no Exec line in {text}"));
+    let tray_bin = app_bin().with_file_name("klaxon-tray");
+    assert_eq!(exec, format!("\"{}\" --background", tray_bin.display()));
+    // And the check mark follows: clicking again takes the login item away.
+    wait_for(LIMIT, || {
+        menu.checked("Launch at login").filter(|c| *c).map(|_| ())
+    });
+    assert!(menu.click("Launch at login"));
+    wait_for(LIMIT, || (!entry.exists()).then_some(()));
+    wait_for(LIMIT, || {
+        menu.checked("Launch at login").filter(|c| !*c).map(|_| ())
+    });
 
     assert!(menu.click("Open Klaxon"));
     wait_for(LIMIT, || {
@@ -123,6 +139,7 @@ fn the_tray_menu_shows_each_monitor_and_pauses_acknowledges_and_quits() {
     wait_for(LIMIT, || {
         window_processes(&home.data()).is_empty().then_some(())
     });
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(!home.data().join("klaxon.sock").exists() || home.status()["live"] == false);
+    // The engine went with it: its control socket is gone, and `klaxon status` finds no engine.
+    assert!(!home.data().join("klaxon.sock").exists());
+    assert_eq!(home.status()["live"], false);
 }

@@ -1,16 +1,19 @@
-//! What the command tests share: the app on Tauri's mock runtime with a real engine, and a way
-//! to invoke commands as the window does.
+//! What the command tests share: the window's app on Tauri's mock runtime with a real engine
+//! behind its control socket, and a way to invoke commands as the window does.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use klaxon_app::{Shell, build};
+use klaxon_app::build_window;
+use klaxon_core::engine::clock::SystemClock;
+use klaxon_core::engine::{Engine, EngineOptions};
 use klaxon_core::paths::Paths;
 use serde_json::Value;
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, WebviewWindow};
 
 pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
@@ -25,22 +28,38 @@ pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Re
     get_ipc_response(window, request).map(|r| r.deserialize::<Value>().unwrap())
 }
 
-/// The app on the mock runtime (no tray host, no real webview) with a window to invoke from.
-pub fn start_app(paths: Paths) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let shell = Shell {
-        tray: false,
-        open_window: false,
+/// The window's app on the mock runtime (no real webview), speaking over the control socket to
+/// a real engine started here as the tray process starts it; both live as long as this.
+pub struct WindowApp {
+    _app: tauri::App<MockRuntime>,
+    _engine: Engine,
+}
+
+/// The engine on `paths`, and the window's app on it with its window to invoke from.
+pub fn start_app(paths: Paths) -> (WindowApp, WebviewWindow<MockRuntime>) {
+    let options = EngineOptions {
+        config_path: paths.config.clone(),
+        data_dir: paths.data_dir.clone(),
+        clock: Arc::new(SystemClock),
     };
-    let mut app = build(mock_builder(), paths, shell)
+    let engine = tauri::async_runtime::block_on(Engine::start_despite_config_errors(options))
+        .expect("the engine starts");
+    let mut app = build_window(mock_builder(), paths)
         .build(mock_context(noop_assets()))
         .unwrap();
-    // The setup hook (which starts the engine) runs on the event loop's first turn.
+    // The setup hook (which makes the window) runs on the event loop's first turn.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    (app, window)
+    let window = app
+        .get_webview_window(klaxon_app::window::LABEL)
+        .expect("the window");
+    (
+        WindowApp {
+            _app: app,
+            _engine: engine,
+        },
+        window,
+    )
 }
 
 pub fn wait_until(
@@ -81,7 +100,7 @@ pub fn http_server(count: usize) -> (std::net::SocketAddr, std::thread::JoinHand
 /// The running app, and the temp dir it runs on (both kept alive as long as this is).
 pub struct Running {
     _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
+    _app: WindowApp,
     pub window: WebviewWindow<MockRuntime>,
 }
 

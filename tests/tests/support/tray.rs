@@ -90,6 +90,28 @@ impl TrayMenu {
         items
     }
 
+    /// Whether the check item labelled `label` is checked; `None` when there is no such item.
+    pub fn checked(&self, label: &str) -> Option<bool> {
+        let (id, _) = self.items().into_iter().find(|(_, l)| l == label)?;
+        let layout = dbus_send(
+            &self.bus,
+            &[
+                &format!("--dest={}", self.owner),
+                MENU,
+                "com.canonical.dbusmenu.GetLayout",
+                &format!("int32:{id}"),
+                "int32:0",
+                "array:string:toggle-state",
+            ],
+        )?;
+        // `dict entry( string "toggle-state" variant int32 1 )`, one value per line.
+        layout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("variant").map(str::trim))
+            .and_then(|v| v.strip_prefix("int32 "))
+            .map(|v| v.trim() == "1")
+    }
+
     /// Clicks the item labelled `label`; false when there is none.
     pub fn click(&self, label: &str) -> bool {
         let Some((id, _)) = self.items().into_iter().find(|(_, l)| l == label) else {

@@ -1,20 +1,12 @@
-//! The tray icon: its picture and tooltip say the headline state at a glance ([`Status::overall`]
-//! and [`Status::headline`], the same as `klaxon status` and the window), and its menu
-//! ([`menu`]) reaches everything.
-
-mod menu;
+//! What the tray shows, worked out from a status: which icon, the tooltip's lines and the
+//! menu's lines about what is watched. Plain functions of a [`Status`] (and the time where the
+//! words depend on it), so they are tested without a desktop; `tray_loop.rs` puts them on
+//! screen.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use klaxon_core::domain::states::Overall;
 use klaxon_core::domain::status::Status;
-use tauri::image::Image;
-use tauri::tray::{TrayIcon, TrayIconBuilder};
-use tauri::{AppHandle, Manager, Runtime};
-
-use crate::AppState;
-
-pub const TRAY_ID: &str = "klaxon";
 
 /// Which icon the headline state calls for: `ok`, `down`, `acknowledged`, `offline`, `paused`.
 pub fn icon_name(status: &Status) -> &'static str {
@@ -65,17 +57,6 @@ pub fn clock(at: Timestamp, zone: &TimeZone) -> String {
     }
 }
 
-fn icon(name: &str) -> Option<Image<'static>> {
-    let bytes: &'static [u8] = match name {
-        "down" => include_bytes!("../../icons/tray-down.png"),
-        "acknowledged" => include_bytes!("../../icons/tray-acknowledged.png"),
-        "offline" => include_bytes!("../../icons/tray-offline.png"),
-        "paused" => include_bytes!("../../icons/tray-paused.png"),
-        _ => include_bytes!("../../icons/tray-ok.png"),
-    };
-    Image::from_bytes(bytes).ok()
-}
-
 /// A fault inside Klaxon that the user must see even with all services up: history not being
 /// saved, no sound, checks that cannot be made, a crashed task. The most urgent one.
 pub fn own_problem(status: &Status) -> Option<String> {
@@ -94,41 +75,36 @@ pub fn own_problem(status: &Status) -> Option<String> {
         })
 }
 
-pub fn create<R: Runtime>(app: &AppHandle<R>, status: &Status) -> tauri::Result<TrayIcon<R>> {
-    let mut builder = TrayIconBuilder::with_id(TRAY_ID)
-        .menu(&menu::build(app, status)?)
-        .tooltip(tooltip(status, Timestamp::now()))
-        .on_menu_event(|app, event| menu::clicked(app, event.id().as_ref()));
-    if let Some(icon) = icon(icon_name(status)) {
-        builder = builder.icon(icon);
-    }
-    builder.build(app)
-}
-
-/// Rebuilds the menu so its check mark follows a change made in the window.
-pub fn launch_at_login_changed<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(engine) = app.try_state::<AppState>().and_then(|s| s.inner().engine()) {
-        let status = engine.status().borrow().clone();
-        update(app, &status);
-    }
-}
-
-/// Brings the tray in line with a new status.
-pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status) {
-    refresh(app, status, &tooltip(status, Timestamp::now()), true);
-}
-
-/// Sets the icon and tooltip, and rebuilds the menu when `menu_changed` (a rebuilt menu
-/// closes one the user has open, so it is not done for a tooltip's minute ticking over).
-pub fn refresh<R: Runtime>(app: &AppHandle<R>, status: &Status, tip: &str, menu_changed: bool) {
-    let Some(tray) = app.tray_by_id(TRAY_ID) else {
-        return;
-    };
-    let _ = tray.set_icon(icon(icon_name(status)));
-    let _ = tray.set_tooltip(Some(tip));
-    if menu_changed && let Ok(menu) = menu::build(app, status) {
-        let _ = tray.set_menu(Some(menu));
-    }
+/// What is watched, one line each: the monitors; then, as outside alerts have no monitor
+/// line, each open one with where it came from, and each source with whether it can be read.
+pub fn watched_lines(status: &Status) -> Vec<String> {
+    use klaxon_core::text::printable;
+    let monitors = status
+        .monitors
+        .iter()
+        .map(|m| match status.maintenance_until(&m.name) {
+            Some(until) => format!(
+                "{} — {}, in maintenance until {}",
+                printable(&m.name),
+                m.state,
+                clock(until, &jiff::tz::TimeZone::system())
+            ),
+            None => format!("{} — {}", printable(&m.name), m.state),
+        });
+    let alerts = status.incidents.iter().filter_map(|i| {
+        let from = i.source.as_deref()?;
+        Some(format!(
+            "{} — {} ({})",
+            printable(&i.monitor),
+            i.state,
+            printable(from)
+        ))
+    });
+    let sources = status
+        .sources
+        .iter()
+        .map(|s| format!("{} ({}) — {}", printable(&s.name), s.kind, s.state));
+    monitors.chain(alerts).chain(sources).collect()
 }
 
 #[cfg(test)]
@@ -237,6 +213,33 @@ mod tests {
         assert!(
             tooltip(&status, Timestamp::now()).starts_with("1 monitor up\nIn maintenance until ")
         );
+    }
+
+    #[test]
+    fn outside_alerts_and_their_sources_are_listed_with_escaped_titles() {
+        let status: Status = serde_json::from_value(serde_json::json!({
+            "overall": "ringing",
+            "monitors": [{"name": "API", "state": "up", "last_checked": null, "latency_ms": 3,
+                          "reason": null, "target": "http://127.0.0.1/"}],
+            "incidents": [{"id": 2, "monitor": "Disk\u{1b}[2J full on db-1", "source": "prod",
+                "state": "ringing", "opened_at": "2026-12-01T02:07:31Z", "acknowledged_at": null,
+                "resolved_at": null, "first_failure_at": "2026-12-01T02:07:00Z",
+                "recovered_at": null, "acknowledged_via": null, "snoozed_until": null,
+                "time_to_acknowledge_s": null, "time_to_recover_s": null, "reason": "97%"}],
+            "blind": false, "live": true, "faults": [],
+            "sources": [{"name": "prod", "kind": "alertmanager", "state": "unreachable",
+                         "reason": "HTTP 500", "last_read": null, "firing": 1}]
+        }))
+        .unwrap();
+        let lines = watched_lines(&status);
+        assert_eq!(lines[0], "API — up");
+        assert!(lines[1].starts_with("Disk"), "{lines:?}");
+        assert!(
+            lines[1].ends_with(" full on db-1 — ringing (prod)"),
+            "{lines:?}"
+        );
+        assert!(!lines[1].contains('\u{1b}'), "{lines:?}");
+        assert_eq!(lines[2], "prod (alertmanager) — unreachable");
     }
 
     #[test]

@@ -1,24 +1,28 @@
-//! The tray app's answer to its own faults. An engine that cannot start is said in a desktop
-//! notification (and on stderr) before the app exits non-zero — never a panic, never a silent
-//! exit. An engine whose task dies while running is said the same way, and the app starts
-//! itself again: the new process waits for this one to be gone, so the single-instance guard
-//! and the data dir's lock are free when it starts.
+//! The tray process's answer to its own faults. An engine that cannot start is said in a
+//! desktop notification (and on stderr) before the process exits non-zero — never a panic,
+//! never a silent exit. An engine whose task dies while running is said the same way, and the
+//! tray starts itself again: the new process waits for this one to be gone, so the data dir's
+//! lock is free when it starts. SIGTERM and SIGINT quit as Quit in the menu does.
 
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
-use tauri::{AppHandle, Runtime};
+use tokio::runtime::Handle;
 use tokio::sync::watch;
 
-/// The argument a restarted app gets: the pid to wait for, then why it was restarted.
+/// The argument a restarted tray gets: the pid to wait for.
 pub const AFTER_FAULT_ARG: &str = "--after-fault";
 
-/// How many times in a row the app restarts itself after a fault.
+/// How many times in a row the tray restarts itself after a fault.
 const MAX_RESTARTS: u32 = 3;
 /// A run at least this long counts as steady: the restart count starts again from zero.
 const STEADY_RUN: Duration = Duration::from_secs(600);
-/// Carries the count of restarts in a row to the restarted app.
+/// Carries the count of restarts in a row to the restarted tray.
 const RESTARTS_ENV: &str = "KLAXON_FAULT_RESTARTS";
+
+/// Exit code for a fault inside Klaxon (sysexits' EX_SOFTWARE).
+pub const FAULT_EXIT: i32 = 70;
+/// Exit code for an engine that could not start.
+pub const CANNOT_START_EXIT: i32 = 2;
 
 fn previous_restarts() -> u32 {
     std::env::var(RESTARTS_ENV)
@@ -27,30 +31,8 @@ fn previous_restarts() -> u32 {
         .unwrap_or(0)
 }
 
-/// Exit code for a fault inside Klaxon (sysexits' EX_SOFTWARE).
-const FAULT_EXIT: i32 = 70;
-/// Exit code for an engine that could not start.
-const CANNOT_START_EXIT: i32 = 2;
-
-/// The code the app must end with, set before asking it to exit: the event loop's own exit
-/// code does not carry it through on every platform.
-static EXIT_CODE: AtomicI32 = AtomicI32::new(0);
-
-/// The exit code a fault asked for, or the event loop's.
-pub fn exit_code(event_loop_code: i32) -> i32 {
-    match EXIT_CODE.load(Ordering::SeqCst) {
-        0 => event_loop_code,
-        code => code,
-    }
-}
-
-fn exit<R: Runtime>(app: &AppHandle<R>, code: i32) {
-    EXIT_CODE.store(code, Ordering::SeqCst);
-    app.exit(code);
-}
-
-/// Says why the engine cannot start, then ends the app.
-pub fn cannot_start<R: Runtime>(app: &AppHandle<R>, reason: &str) {
+/// Says why Klaxon cannot start; the exit code to end with.
+pub fn cannot_start(reason: &str) -> i32 {
     let message = format!("{reason}. Nothing is being watched.");
     eprintln!("klaxon-app: Klaxon cannot start: {message}");
     tracing::error!("Klaxon cannot start: {message}");
@@ -59,23 +41,25 @@ pub fn cannot_start<R: Runtime>(app: &AppHandle<R>, reason: &str) {
         &message,
         Duration::from_secs(3),
     );
-    exit(app, CANNOT_START_EXIT);
+    CANNOT_START_EXIT
 }
 
-/// Waits for the engine to fail; then says so, starts a fresh app and ends this one.
-pub fn restart_on_failure<R: Runtime>(
-    app: AppHandle<R>,
+/// Waits for the engine to fail; then says so, starts a fresh tray and asks this one to quit
+/// with [`FAULT_EXIT`].
+pub fn restart_on_failure(
+    runtime: &Handle,
     mut failure: watch::Receiver<Option<String>>,
+    quit: impl FnOnce(i32) + Send + 'static,
 ) {
     let started = std::time::Instant::now();
-    tauri::async_runtime::spawn(async move {
+    runtime.spawn(async move {
         let Ok(reason) = failure.wait_for(Option::is_some).await else {
             return;
         };
         let reason = reason.clone().unwrap_or_default();
         // A fault that comes back at every start must not become a loop of restarts and
-        // notifications: after a few, the app stops and says so.
-        // A run of ten minutes or more is not part of a loop.
+        // notifications: after a few, the tray stops and says so. A run of ten minutes or
+        // more is not part of a loop.
         let restarts = if started.elapsed() >= STEADY_RUN {
             0
         } else {
@@ -91,7 +75,7 @@ pub fn restart_on_failure<R: Runtime>(
                 &message,
                 Duration::from_secs(3),
             );
-            return exit(&app, FAULT_EXIT);
+            return quit(FAULT_EXIT);
         }
         let message = format!("{reason}. Klaxon is restarting.");
         tracing::error!("{message}");
@@ -111,17 +95,17 @@ pub fn restart_on_failure<R: Runtime>(
             Ok(_) => {}
             Err(e) => tracing::error!("cannot start Klaxon again: {e}"),
         }
-        exit(&app, FAULT_EXIT);
+        quit(FAULT_EXIT);
     });
 }
 
-/// SIGTERM (a logout, `kill`, a service manager) or SIGINT (Ctrl-C in `make run`) quits the
-/// app as Quit in the tray does: the phone hears this machine is no longer covered, if asked
-/// to, and the window's process goes too. Without this the signal's default would end the
-/// process on the spot and leave the window showing a state nobody keeps up to date.
-pub fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
+/// SIGTERM (a logout, `kill`, a service manager) or SIGINT (Ctrl-C in `make run`) quits as Quit
+/// in the tray does: the phone hears this machine is no longer covered, if asked to, and the
+/// window's process goes too. Without this the signal's default would end the process on the
+/// spot and leave the window showing a state nobody keeps up to date.
+pub fn quit_on_signal(runtime: &Handle, quit: impl FnOnce(i32) + Send + 'static) {
     #[cfg(unix)]
-    tauri::async_runtime::spawn(async move {
+    runtime.spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut term), Ok(mut int)) = (
             signal(SignalKind::terminate()),
@@ -134,13 +118,13 @@ pub fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
             _ = term.recv() => tracing::info!("SIGTERM: quitting"),
             _ = int.recv() => tracing::info!("SIGINT: quitting"),
         }
-        app.exit(0);
+        quit(0);
     });
     #[cfg(not(unix))]
-    let _ = app;
+    let _ = (runtime, quit);
 }
 
-/// In a restarted app: waits (up to 30 s) for the faulty process to be gone.
+/// In a restarted tray: waits (up to 30 s) for the faulty process to be gone.
 pub fn wait_for_previous(args: &[String]) {
     let Some(pid) = args
         .iter()
