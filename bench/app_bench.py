@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The tray app's start-up time and memory, as `make bench` reports them.
 
-Runs the release `klaxon-app` under Xvfb with a private session bus (for the tray's
+Runs the release `klaxon-app` (which becomes the tray process `klaxon-tray`) under Xvfb with a private session bus (for the tray's
 StatusNotifierItem) and ten HTTP monitors against a loopback server, then measures:
   - launch -> tray ready: from exec until the StatusNotifierItem is on the bus (median of 5);
   - launch -> engine ready: until the control socket answers;
@@ -68,11 +68,29 @@ def tree(root):
     return pids
 
 
-def memory(root):
-    """(RSS sum, PSS sum) in MB over the process tree, and the process names."""
+def windows_of(data_dir):
+    """The window processes (`klaxon-app --window`) of this data dir. A second launch starts the
+    window and ends, so the window is not always a child of the tray process."""
+    found = []
+    for proc in pathlib.Path("/proc").glob("[0-9]*"):
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--window" in args and f"KLAXON_DATA_DIR={data_dir}".encode() in environ:
+            found.append(int(proc.name))
+    return found
+
+
+def memory(root, data_dir):
+    """(RSS sum, PSS sum) in MB over the tray's process tree and the window's, and the names."""
     rss = pss = 0
     names = []
-    for pid in tree(root):
+    pids = set(tree(root))
+    for window in windows_of(data_dir):
+        pids.update(tree(window))
+    for pid in sorted(pids):
         try:
             rollup = pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text()
             names.append(pathlib.Path(f"/proc/{pid}/comm").read_text().strip())
@@ -170,21 +188,22 @@ def main():
         procs.append(app)
 
         time.sleep(15)
-        closed = memory(app.pid)
+        closed = memory(app.pid, work / "data")
         subprocess.run([str(APP)], env=env, check=True)  # a second launch opens the window
         window = wait("the window", lambda: subprocess.run(
             ["xdotool", "search", "--name", "^Klaxon$"], env=env,
             capture_output=True, text=True).stdout.split())
         time.sleep(10)
-        opened = memory(app.pid)
+        opened = memory(app.pid, work / "data")
         def close_window(window):
             subprocess.run(["python3", str(CLOSE), window[0]], env=env, check=True)
             # The window's process ends with its window: wait for the tree to be the tray alone.
-            wait("the window's process to end", lambda: len(tree(app.pid)) == 1, limit=30)
+            wait("the window's process to end",
+                 lambda: len(tree(app.pid)) == 1 and not windows_of(work / "data"), limit=30)
 
         close_window(window)
         time.sleep(10)
-        reclosed = memory(app.pid)
+        reclosed = memory(app.pid, work / "data")
         for _ in range(4):
             subprocess.run([str(APP)], env=env, check=True)
             window = wait("the window", lambda: subprocess.run(
@@ -193,7 +212,7 @@ def main():
             time.sleep(3)
             close_window(window)
         time.sleep(10)
-        cycled = memory(app.pid)
+        cycled = memory(app.pid, work / "data")
 
         ms = lambda xs: f"median {statistics.median(xs) * 1000:.0f} ms, worst {max(xs) * 1000:.0f} ms"
         print("klaxon-app (release), 10 HTTP monitors, Xvfb, private session bus:")

@@ -154,3 +154,38 @@ fn a_tray_app_whose_engine_dies_says_so_and_restarts_but_not_forever() {
             .map(|_| ())
     });
 }
+
+#[test]
+fn a_tray_app_with_no_desktop_or_no_tray_program_says_why_and_exits_without_a_panic() {
+    let desk = Desk::new();
+    // No display (started over ssh, or before the session is up).
+    let mut no_display = desk.app_command();
+    no_display
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let mut app = Group::spawn(&mut no_display);
+    let ended = wait_for(LIMIT, || app.ended());
+    assert_eq!(ended.code(), Some(2), "{}", desk.log());
+    assert!(!desk.log().contains("panicked"), "{}", desk.log());
+    let body = wait_for(LIMIT, || desk.notified("Klaxon cannot start"));
+    assert!(body.contains("no desktop"), "{body}");
+    assert!(body.contains("klaxon run"), "{body}");
+
+    // A `klaxon-app` whose tray program is not beside it (a copied binary, a broken install).
+    let alone = tempfile::tempdir().unwrap();
+    let copy = alone.path().join("klaxon-app");
+    std::fs::copy(app_bin(), &copy).unwrap();
+    let command = desk.app_command();
+    let mut lonely = Command::new(&copy);
+    lonely.args(command.get_args()).envs(
+        command
+            .get_envs()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+    );
+    let out = lonely.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("klaxon-tray"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+    assert_eq!(desk.count("Klaxon cannot start"), 2);
+}
