@@ -188,14 +188,16 @@ fn a_founder_adds_a_monitor_hears_the_outage_and_acknowledges_it_in_the_window()
                 .flatten()
                 .find(|e| e.file_name().to_string_lossy().ends_with(".desktop"))
         });
-        // It starts this app, to the tray only.
+        // It starts the tray process installed beside this app, to the tray only.
         let desktop = std::fs::read_to_string(entry.path()).unwrap();
         let exec = desktop
             .lines()
-            .find(|l| l.starts_with("Exec="))
+            .find_map(|l| l.strip_prefix("Exec="))
             .unwrap_or_default();
-        assert!(
-            exec.contains("klaxon-app") && exec.ends_with("--background"),
+        let tray_bin = app_bin().with_file_name("klaxon-tray");
+        assert_eq!(
+            exec,
+            format!("\"{}\" --background", tray_bin.display()),
             "{desktop}"
         );
         screenshot(&display, "08-settings").await;

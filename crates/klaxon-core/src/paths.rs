@@ -79,6 +79,12 @@ impl<'a> DataFiles<'a> {
         self.dir.join("klaxon.sock")
     }
 
+    /// The tray process listens here for "open the window" from a second launch of Klaxon, so
+    /// the window it opens is its own (and goes when it quits).
+    pub fn tray_socket(&self) -> PathBuf {
+        self.dir.join("tray.sock")
+    }
+
     /// Held by the one engine running on this data dir.
     pub fn lock(&self) -> PathBuf {
         self.dir.join("klaxon.lock")

@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod icons;
+pub mod knock;
 pub mod login;
 pub mod look;
 pub mod menu;
@@ -76,8 +77,12 @@ pub fn run(paths: Paths, args: &[String]) -> i32 {
     let engine = match runtime.block_on(Engine::start_despite_config_errors(options)) {
         Ok(engine) => Arc::new(engine),
         // Klaxon opened again from a launcher while it runs (or while `klaxon run` does): the
-        // founder wants the window, on the engine that is running.
+        // founder wants the window, on the engine that is running: the tray's own, if a tray
+        // runs, else one of this launch's.
         Err(klaxon_core::Error::AlreadyRunning(_)) if !background => {
+            if runtime.block_on(knock::knock(&paths.data_dir)) {
+                return 0;
+            }
             return match window::spawn(&paths) {
                 Ok(_) => 0,
                 Err(e) => supervise::cannot_start(&e.to_string()),

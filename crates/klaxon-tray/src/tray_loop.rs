@@ -29,6 +29,8 @@ pub enum Wake {
     /// A new status, or the same one again to let the tooltip's minutes tick over.
     Status(Box<Status>),
     Menu(MenuId),
+    /// A second launch of Klaxon asked for the window.
+    Open,
     /// Quit with this exit code (Quit in the menu, a signal, a fault).
     Quit(i32),
 }
@@ -78,6 +80,13 @@ impl Tray {
             }
         };
         let handle = self.runtime.handle().clone();
+        let knocked = proxy.clone();
+        let open = move || {
+            let _ = knocked.send_event(Wake::Open);
+        };
+        if let Err(e) = crate::knock::listen(&handle, &self.paths.data_dir, open) {
+            tracing::warn!("a second launch of Klaxon cannot reach this tray: {e}");
+        }
         crate::supervise::restart_on_failure(&handle, self.engine.failure(), quit(proxy.clone()));
         crate::supervise::quit_on_signal(&handle, quit(proxy));
 
@@ -108,6 +117,7 @@ impl Tray {
                         *control_flow = ControlFlow::ExitWithCode(code);
                     }
                 }
+                Event::UserEvent(Wake::Open) => self.open_window(),
                 Event::UserEvent(Wake::Quit(code)) => {
                     self.leave();
                     *control_flow = ControlFlow::ExitWithCode(code);
@@ -116,6 +126,9 @@ impl Tray {
             }
         });
         drop(tray);
+        let _ = std::fs::remove_file(
+            klaxon_core::paths::DataFiles::new(&self.paths.data_dir).tray_socket(),
+        );
         // Whatever the engine has not yet written is written before the process ends. An
         // action still being answered holds it a moment longer; then dropping it is the stop.
         match Arc::try_unwrap(self.engine) {
