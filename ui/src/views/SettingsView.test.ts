@@ -191,7 +191,9 @@ describe("the other settings", () => {
     await fireEvent.click(within(row).getByTestId("set-secret"));
     expect((await screen.findByTestId("secrets-message")).textContent).toBe("Stored API_TOKEN in the keyring.");
     expect(engine.called("set_secret")[0].args).toEqual({ name: "API_TOKEN", value: "s3cret" });
-    await waitFor(() => expect(screen.getByTestId("secret-row").textContent).toMatch(/\bset\b/));
+    // "set", and no longer "not set" (which also holds the word).
+    await waitFor(() => expect(screen.getByTestId("secret-row").textContent).not.toContain("not set"));
+    expect(screen.getByTestId("secret-row").textContent).toMatch(/\bset\b/);
     expect((screen.getByTestId("secret-value") as HTMLInputElement).value).toBe("");
     expect(document.body.textContent).not.toContain("s3cret");
   });
