@@ -13,15 +13,8 @@ fn main() {
     if !args.iter().any(|a| a == WINDOW_ARG) {
         std::process::exit(hand_over_to_tray(&args));
     }
-    // GTK initialises OpenGL at start-up, and on Linux that maps the whole Mesa driver (with
-    // LLVM: ~50 MB resident). The small window renders fine without it. A user who sets GDK_GL
-    // keeps theirs.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("GDK_GL").is_none() {
-        // SAFETY: first thing the window's process does, before any thread exists that could
-        // read the environment concurrently.
-        unsafe { std::env::set_var("GDK_GL", "disable") };
-    }
+    // SAFETY: first thing the window's process does, before any thread exists.
+    unsafe { klaxon_tray::without_opengl() };
     let paths = match klaxon_core::paths::Paths::resolve(None, None) {
         Ok(p) => p,
         Err(e) => {

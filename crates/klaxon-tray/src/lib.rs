@@ -32,6 +32,22 @@ pub const TRAY_BIN: &str = "klaxon-tray";
 /// The window's program (the Tauri app).
 pub const APP_BIN: &str = "klaxon-app";
 
+/// GTK initialises OpenGL at start-up even with no window, and on Linux that maps the whole
+/// Mesa driver (with LLVM: ~50 MB resident) into a process that never draws with it; the small
+/// window renders fine without it too. A user who sets `GDK_GL` keeps theirs. Both programs
+/// call this first thing in `main`.
+///
+/// # Safety
+/// Sets an environment variable: call it before any thread exists that could read the
+/// environment concurrently.
+pub unsafe fn without_opengl() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("GDK_GL").is_none() {
+        // SAFETY: the caller's promise (no other thread yet).
+        unsafe { std::env::set_var("GDK_GL", "disable") };
+    }
+}
+
 /// One of Klaxon's programs, in the directory this one runs from: they are installed side by
 /// side (`/usr/bin`, the app bundle, the build's target dir).
 pub fn beside_me(name: &'static str) -> Result<PathBuf> {

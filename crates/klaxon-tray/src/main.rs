@@ -5,15 +5,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    // GTK initialises OpenGL at start-up even with no window, and on Linux that maps the whole
-    // Mesa driver (with LLVM: ~30 MB resident) into a tray process that never draws with it.
-    // A user who sets GDK_GL keeps theirs.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("GDK_GL").is_none() {
-        // SAFETY: first thing in main, before any thread exists that could read the
-        // environment concurrently.
-        unsafe { std::env::set_var("GDK_GL", "disable") };
-    }
+    // SAFETY: first thing in main, before any thread exists.
+    unsafe { klaxon_tray::without_opengl() };
     let paths = match klaxon_core::paths::Paths::resolve(None, None) {
         Ok(p) => p,
         Err(e) => {

@@ -101,7 +101,15 @@ impl Tray {
                     let status = self.engine.status().borrow().clone();
                     match create(&status) {
                         Ok(icon) => tray = Some(icon),
-                        Err(e) => tracing::warn!("{e}"),
+                        // No icon means a founder who cannot see Klaxon is running: said
+                        // out loud. The engine keeps watching and ringing regardless.
+                        Err(e) => {
+                            tracing::error!("{e}");
+                            klaxon_core::engine::desktop::notify(
+                                "Klaxon has no tray icon",
+                                &format!("{e}. Klaxon keeps watching and will ring; `klaxon status` shows its state."),
+                            );
+                        }
                     }
                 }
                 Event::UserEvent(Wake::Status(status)) => {
