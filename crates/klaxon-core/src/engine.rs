@@ -6,6 +6,7 @@
 //!
 //! [`Engine`] is the handle: dropping it stops the task and every monitor task with it.
 
+mod beat;
 pub mod clock;
 pub mod control;
 pub mod desktop;

@@ -193,9 +193,17 @@ fn a_refused_save_leaves_the_file_as_it_was_and_says_where() {
 fn a_file_that_is_not_toml_is_not_touched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("klaxon.toml");
-    std::fs::write(&path, "[[monitor]\nname = ").unwrap();
+    let broken = "[[monitor]\nname = ";
+    std::fs::write(&path, broken).unwrap();
     let err = ConfigDocument::read(&path).unwrap_err().to_string();
     assert!(err.contains("cannot be read as TOML"), "{err}");
+    // What the user wrote is still there, byte for byte: nothing "repaired" it.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["klaxon.toml"], "no other file was left beside it");
 }
 
 #[test]

@@ -128,6 +128,7 @@ impl Owner {
             directions_rx,
             crashes_tx.clone(),
             &options,
+            tokio::time::Instant::now(),
         ));
         let sleep_watch = schedule::watch_for_sleep(options.clock.clone(), wakes_tx);
         let (readings_tx, readings) = mpsc::channel(256);

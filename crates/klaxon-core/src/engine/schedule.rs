@@ -64,6 +64,9 @@ pub struct Context {
     pub retry_every: Option<Duration>,
     pub grace_after_resume: Duration,
     pub clock: SharedClock,
+    /// Where the beats of [`super::beat::on_the_beat`] are counted from; kept across reloads so old and new
+    /// monitors share them.
+    pub epoch: Instant,
 }
 
 /// A running monitor; dropping it stops the task.
@@ -180,7 +183,7 @@ impl Runner {
                 Turn::Again => continue,
                 Turn::Check => {}
             }
-            let Some((sample, slip, mark)) = self.check(rhythm.next).await else {
+            let Some((sample, slip, mark)) = self.check(self.due(&rhythm)).await else {
                 return;
             };
             if self.slept_since(mark) {
@@ -207,8 +210,9 @@ impl Runner {
         rhythm: &mut Rhythm,
     ) -> Turn {
         let mark = self.mark();
+        let due = self.due(rhythm);
         tokio::select! {
-            _ = sleep_until(rhythm.next) => {}
+            _ = sleep_until(due) => {}
             changed = directions.changed() => {
                 if changed.is_err() {
                     return Turn::Stop;
@@ -280,6 +284,16 @@ impl Runner {
 }
 
 impl Runner {
+    /// When the next check starts: a regular slot on the beat, a first check or a re-check
+    /// when it is due.
+    fn due(&self, rhythm: &Rhythm) -> Instant {
+        if rhythm.next == rhythm.slot {
+            super::beat::on_the_beat(rhythm.slot, self.monitor.every, self.ctx.epoch)
+        } else {
+            rhythm.next
+        }
+    }
+
     fn mark(&self) -> (jiff::Timestamp, Instant) {
         (self.ctx.clock.now(), Instant::now())
     }

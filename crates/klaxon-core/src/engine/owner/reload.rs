@@ -29,6 +29,7 @@ impl Owner {
                 self.directions.subscribe(),
                 self.crashes_tx.clone(),
                 &self.options,
+                self.ctx.epoch,
             ));
         }
         let names: Vec<String> = config.monitors.iter().map(|m| m.name.clone()).collect();
@@ -87,6 +88,10 @@ impl Owner {
         }
         self.book
             .set_stop_on_recovery(config.alarm.stop_on_recovery);
+        // Anything that can ring (a monitor, an outside source) needs the
+        // audio stack ready; with none of them it stays unloaded.
+        self.siren
+            .watching(!config.monitors.is_empty() || !config.sources.is_empty());
         self.config = config;
         self.config_error = None;
         tracing::info!("watching {count} monitors");
@@ -147,6 +152,7 @@ pub(super) fn context(
     directions: watch::Receiver<Directions>,
     crashes: mpsc::UnboundedSender<Crash>,
     options: &EngineOptions,
+    epoch: tokio::time::Instant,
 ) -> Context {
     Context {
         observations,
@@ -161,6 +167,7 @@ pub(super) fn context(
         retry_every: config.judge.retry_every,
         grace_after_resume: config.judge.grace_after_resume,
         clock: options.clock.clone(),
+        epoch,
     }
 }
 

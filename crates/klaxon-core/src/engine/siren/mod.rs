@@ -30,6 +30,7 @@ pub struct Siren {
     status: watch::Receiver<SoundStatus>,
     status_tx: watch::Sender<SoundStatus>,
     ringing: Option<Instant>,
+    watching: Option<bool>,
 }
 
 impl Siren {
@@ -64,6 +65,7 @@ impl Siren {
             status,
             status_tx,
             ringing: None,
+            watching: None,
         }
     }
 
@@ -117,6 +119,15 @@ impl Siren {
             voice,
             raise_volume: alarm.raise_system_volume,
         });
+    }
+
+    /// Says whether anything is watched (see [`player::Order::Watching`]); a siren starts as
+    /// if nothing were.
+    pub fn watching(&mut self, watching: bool) {
+        if self.watching != Some(watching) {
+            self.watching = Some(watching);
+            self.send(Order::Watching(watching));
+        }
     }
 
     pub fn status(&self) -> watch::Receiver<SoundStatus> {

@@ -35,6 +35,11 @@ pub(super) enum Order {
         voice: Voice,
         raise_volume: bool,
     },
+    /// Whether anything is watched. With nothing to ring for, the silent siren leaves the audio
+    /// stack unloaded (about 11 MB of libraries and ALSA's configuration) and does not look at
+    /// the output; from the first monitor on it does, so "cannot make a sound" is known before
+    /// it matters and the first ring opens a device whose stack is already loaded.
+    Watching(bool),
 }
 
 const POLL: Duration = Duration::from_millis(100);
@@ -47,6 +52,8 @@ const ASSERT_VOLUME_EVERY: Duration = Duration::from_secs(1);
 /// While silent, check now and then that a device exists, so "cannot make a sound" is known
 /// before it matters.
 const CHECK_DEVICE_EVERY: Duration = Duration::from_secs(15);
+/// Silent with nothing watched, the thread only waits for orders; this bounds the wait.
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
 
 struct Output {
     // Dropped in this order: the player, then the stream.
@@ -112,9 +119,15 @@ impl Output {
     }
 }
 
-/// Opens and closes the default output: can this machine make a sound at all?
+/// Opens and closes the default output the way [`Output::open`] does: could the siren ring
+/// now? (Not `open_default_sink`, which on failure tries every other device: that answers a
+/// question the siren never asks, and listing the devices is most of the CPU an idle Klaxon
+/// spends on a machine without sound.)
 fn probe_device() -> Result<(), String> {
-    let mut sink = DeviceSinkBuilder::open_default_sink().map_err(|e| e.to_string())?;
+    let mut sink = DeviceSinkBuilder::from_default_device()
+        .map_err(|e| e.to_string())?
+        .open_sink_or_fallback()
+        .map_err(|e| e.to_string())?;
     sink.log_on_drop(false);
     Ok(())
 }
@@ -127,7 +140,10 @@ pub(super) fn run(
 ) {
     let mut player = Loop::new(status, (plan, voice, raise_volume), volume);
     loop {
-        match orders.recv_timeout(POLL) {
+        // While it rings the thread looks at its output every 100 ms; while silent it sleeps
+        // until an order or its next look at the device, so an idle Klaxon does not wake the
+        // CPU ten times a second for nothing (each wake-up costs a laptop battery).
+        match orders.recv_timeout(player.patience(Instant::now())) {
             Ok(order) => player.obey(order),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -152,6 +168,8 @@ struct Loop {
     /// When a test ring ends on its own.
     until: Option<Instant>,
     output: Option<Output>,
+    /// Something is watched: the silent siren keeps an eye on the output.
+    watching: bool,
     next_open: Instant,
     next_assert: Instant,
     next_device_check: Instant,
@@ -173,6 +191,7 @@ impl Loop {
             want: None,
             until: None,
             output: None,
+            watching: false,
             next_open: now,
             next_assert: now,
             next_device_check: now,
@@ -203,6 +222,26 @@ impl Loop {
                 // The next stream follows the new plan.
                 self.reopen_now();
             }
+            Order::Watching(watching) => {
+                if watching && !self.watching {
+                    // The first monitor: look at the output at once.
+                    self.next_device_check = Instant::now();
+                }
+                self.watching = watching;
+            }
+        }
+    }
+
+    /// How long to wait for the next order before stepping again.
+    fn patience(&self, now: Instant) -> Duration {
+        if self.want.is_some() || self.volume.is_raised() {
+            POLL
+        } else if self.watching {
+            self.next_device_check
+                .saturating_duration_since(now)
+                .max(POLL)
+        } else {
+            IDLE_WAIT
         }
     }
 
@@ -234,7 +273,7 @@ impl Loop {
         if self.volume.is_raised() {
             self.restore_volume();
         }
-        if now >= self.next_device_check {
+        if self.watching && now >= self.next_device_check {
             self.next_device_check = now + CHECK_DEVICE_EVERY;
             report(&self.status, probe_device());
         }
