@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use support::fake_bus::{Logind, PrivateBus, serve_logind, serve_notifications};
+use support::pulse::NoSound;
 use support::*;
 
 #[test]
@@ -51,18 +52,27 @@ fn keep_awake_is_held_while_on_call_and_released_when_paused_or_stopped() {
 fn a_machine_that_cannot_make_a_sound_says_so_in_a_notification() {
     let session_bus = PrivateBus::start();
     let (_conn, notifications) = serve_notifications(&session_bus);
-    let home = Home::new(&fast_config(closed_port(), ""));
-    // No sound server in the (default, empty) runtime dir: the output cannot open.
-    let _running = home.run_with(vec![(
+    // Something to watch: with nothing, Klaxon leaves the audio stack alone.
+    let server = HttpServer::start();
+    let home = Home::new(&fast_config(
+        closed_port(),
+        &http_monitor("API", &server.url()),
+    ));
+    // No sound server, no autospawned one, no sound card: the output cannot open.
+    let no_sound = NoSound::new();
+    let mut env = no_sound.env();
+    env.push((
         "DBUS_SESSION_BUS_ADDRESS",
         PathBuf::from(&session_bus.address),
-    )]);
-    let shown = wait_for(Duration::from_secs(20), || {
+    ));
+    let _running = home.run_with(env);
+    let said = wait_for(Duration::from_secs(20), || {
         let shown = notifications.shown.lock().unwrap().clone();
-        (!shown.is_empty()).then_some(shown)
+        shown
+            .into_iter()
+            .find(|(title, _)| title == "Klaxon cannot make a sound")
     });
-    assert_eq!(shown[0].0, "Klaxon cannot make a sound", "{shown:?}");
-    assert!(!shown[0].1.is_empty());
+    assert!(!said.1.is_empty(), "{said:?}");
     let status = home.status();
     assert_eq!(status["sound"]["can_sound"], false, "{status:#}");
 }

@@ -4,10 +4,9 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use support::pulse::Pulse;
+use support::pulse::{NoSound, Pulse};
 use support::siren::*;
 use support::*;
 
@@ -32,9 +31,10 @@ fn the_siren_comes_back_when_the_sound_server_dies_and_returns() {
     // The sound server crashes mid-ring (its recorder dies with it)...
     pulse.kill_server();
     drop(rec);
-    // ...and stays away long enough for the engine to notice and retry a few times.
-    std::thread::sleep(Duration::from_secs(4));
-    let during = home.status();
+    // ...and stays away until the engine has noticed (it retries every half second).
+    let during = home.wait_status("the lost sound server reported", |s| {
+        s["sound"]["can_sound"] == false
+    });
     eprintln!("while the sound server is gone: {}", during["sound"]);
     assert_eq!(during["incidents"][0]["state"], "ringing");
     assert_eq!(during["sound"]["can_sound"], false, "{}", during["sound"]);
@@ -74,24 +74,8 @@ fn the_siren_comes_back_when_the_sound_server_dies_and_returns() {
 
 #[test]
 fn no_output_device_is_reported_as_cannot_make_a_sound() {
-    // No sound server: a runtime dir where nothing listens, and no autospawning one.
-    let runtime = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(
-        runtime.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o700),
-    )
-    .unwrap();
-    let client_conf = runtime.path().join("client.conf");
-    std::fs::write(&client_conf, "autospawn = no\n").unwrap();
-    // And no sound card: ALSA's default is a card that does not exist, so a machine with a
-    // real card (and its speakers) behaves like this one without.
-    let alsa_conf = runtime.path().join("asound.conf");
-    std::fs::write(&alsa_conf, "pcm.!default {\n  type hw\n  card 99\n}\n").unwrap();
-    let env: Vec<(&'static str, PathBuf)> = vec![
-        ("XDG_RUNTIME_DIR", runtime.path().to_path_buf()),
-        ("PULSE_CLIENTCONFIG", client_conf),
-        ("ALSA_CONFIG_PATH", alsa_conf),
-    ];
+    let no_sound = NoSound::new();
+    let env = no_sound.env();
 
     let server = HttpServer::start();
     let home = Home::new(&siren_config(&server));
@@ -147,7 +131,11 @@ fn alarm_test_plays_the_escalation_and_puts_the_volume_back() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "alarm test failed: {said}");
-    std::thread::sleep(Duration::from_millis(500));
+    // Half a second more of the recording, for a tail that should not be there.
+    let ended = rec.now();
+    wait_for(Duration::from_secs(10), || {
+        (rec.now() > ended + 0.5).then_some(())
+    });
     rec.stop();
 
     let rms = rec.loudness(WINDOW);
@@ -225,4 +213,58 @@ fn a_broken_sound_file_falls_back_to_the_klaxon() {
         status["sound"]
     );
     assert_eq!(status["incidents"][0]["state"], "ringing");
+}
+
+/// The audio libraries a process has loaded, from its memory map: ALSA's plugins and
+/// PulseAudio's client, which only opening an output brings in.
+fn audio_plugins(pid: u32) -> Vec<String> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
+    let mut found: Vec<String> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter(|path| path.contains("libasound_module_") || path.contains("libpulse"))
+        .map(str::to_string)
+        .collect();
+    found.dedup();
+    found
+}
+
+#[test]
+fn with_nothing_to_watch_the_audio_stack_stays_unloaded_until_the_first_monitor() {
+    let pulse = Pulse::start();
+    let home = Home::new(&fast_config(closed_port(), ""));
+    let running = home.run_with(pulse.env());
+    let _logs = LogsOnFailure(vec![running.log.clone()]);
+    home.wait_status("running", |s| s["live"] == true);
+    // Nothing to ring for: no look at the output, no audio plugin in memory, for a while.
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        let status = home.status();
+        assert!(
+            status["sound"]["can_sound"].is_null(),
+            "{}",
+            status["sound"]
+        );
+        let loaded = audio_plugins(running.child.id());
+        assert!(
+            loaded.is_empty(),
+            "loaded with nothing to watch: {loaded:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+
+    // The first monitor: the siren looks at the output at once, through the sound server.
+    let server = HttpServer::start();
+    home.write_config(&fast_config(
+        closed_port(),
+        &http_monitor("API", &server.url()),
+    ));
+    home.wait_status("the output looked at", |s| s["sound"]["can_sound"] == true);
+    let loaded = audio_plugins(running.child.id());
+    assert!(
+        loaded
+            .iter()
+            .any(|p| p.contains("libasound_module_pcm_pulse")),
+        "the pulse plugin is not loaded: {loaded:?}"
+    );
 }

@@ -44,8 +44,8 @@ fn the_tray_menu_shows_each_monitor_and_pauses_acknowledges_and_quits() {
             .stderr(std::fs::File::create(home.dir.path().join("app.log")).unwrap()),
     );
     let menu = wait_for(LIMIT, || TrayMenu::find(&bus.address, app.id()));
-    // Started at login: the tray only, no window.
-    assert!(display.windows("Klaxon").is_empty());
+    // Started at login: the tray only, no window, not even a little later.
+    display.assert_no_window_for("Klaxon", Duration::from_secs(3));
     wait_for(LIMIT, || {
         labels(&menu)
             .contains(&"API — up".to_string())

@@ -69,6 +69,8 @@ impl Drop for Group {
 pub struct Display {
     pub name: String,
     server: Group,
+    /// Last, so it is let go once Xvfb is gone.
+    _turn: super::serial::Turn,
 }
 
 impl Drop for Display {
@@ -99,6 +101,7 @@ fn stale_lock(number: u32) -> bool {
 
 impl Display {
     pub fn start() -> Display {
+        let turn = super::serial::desktop_turn();
         // Tests of one binary run in parallel: a number handed out here is never handed out
         // again in this process, so two tests cannot both think an Xvfb is theirs.
         static TAKEN: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
@@ -130,7 +133,11 @@ impl Display {
                 .exists()
                 .then_some(())
         });
-        Display { name, server }
+        Display {
+            name,
+            server,
+            _turn: turn,
+        }
     }
 
     /// X window ids whose title is exactly `title`.
@@ -140,10 +147,32 @@ impl Display {
             .env("DISPLAY", &self.name)
             .output()
             .expect("xdotool must be installed (make test installs it)");
+        // No match is exit 1 and nothing said; a display it cannot reach is exit 1 with a
+        // complaint, which must not read as "no windows".
+        let complaint = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() || complaint.trim().is_empty(),
+            "xdotool could not look for windows on {}: {complaint}",
+            self.name
+        );
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_string)
             .collect()
+    }
+
+    /// Looks for a window titled `title` again and again for `long`: one that opens a little
+    /// late is caught too.
+    pub fn assert_no_window_for(&self, title: &str, long: Duration) {
+        let until = std::time::Instant::now() + long;
+        loop {
+            let found = self.windows(title);
+            assert!(found.is_empty(), "a {title:?} window is open: {found:?}");
+            if std::time::Instant::now() >= until {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// Asks a window to close as a window manager's close button does (WM_DELETE_WINDOW).

@@ -308,6 +308,7 @@ pub mod keyring;
 pub mod ntfy;
 pub mod pulse;
 pub mod pushover;
+pub mod serial;
 pub mod siren;
 pub mod slack;
 pub mod smtp;

@@ -15,10 +15,13 @@ pub const RATE: usize = 48_000;
 pub struct Pulse {
     pub runtime: tempfile::TempDir,
     server: Option<Child>,
+    /// Last, so it is let go once the server is gone.
+    _turn: super::serial::Turn,
 }
 
 impl Pulse {
     pub fn start() -> Pulse {
+        let turn = super::serial::desktop_turn();
         let runtime = tempfile::tempdir().unwrap();
         std::fs::set_permissions(
             runtime.path(),
@@ -28,6 +31,7 @@ impl Pulse {
         let mut pulse = Pulse {
             runtime,
             server: None,
+            _turn: turn,
         };
         pulse.start_server();
         pulse
@@ -166,6 +170,18 @@ impl Recording {
         bytes as f64 / (RATE * 4) as f64
     }
 
+    /// Where a moment on the wall clock (an engine's timestamp, say) lands in the recording:
+    /// the recording's position now, less the time since that moment. It does not depend on
+    /// when a test happened to look, so a busy machine cannot shift it.
+    pub fn position_of(&self, moment: std::time::SystemTime) -> f64 {
+        let (position, now) = (self.now(), std::time::SystemTime::now());
+        let ago = match now.duration_since(moment) {
+            Ok(ago) => ago.as_secs_f64(),
+            Err(ahead) => -ahead.duration().as_secs_f64(),
+        };
+        position - ago
+    }
+
     pub fn stop(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
@@ -191,4 +207,39 @@ pub fn loudness(path: &Path, window: Duration) -> Vec<f32> {
         .filter(|c| c.len() == per)
         .map(|c| (c.iter().map(|s| s * s).sum::<f32>() / c.len() as f32).sqrt())
         .collect()
+}
+
+/// A machine that cannot make a sound, even where the test runs on one that can: a runtime
+/// dir where no sound server listens, PulseAudio's autospawn switched off (so the test starts
+/// none and leaves none behind), and ALSA's default set to a card that does not exist (so real
+/// speakers are not used either). Pass [`NoSound::env`] to the program under test.
+pub struct NoSound {
+    runtime: tempfile::TempDir,
+}
+
+impl NoSound {
+    pub fn new() -> NoSound {
+        let runtime = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(
+            runtime.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
+        std::fs::write(runtime.path().join("client.conf"), "autospawn = no\n").unwrap();
+        std::fs::write(
+            runtime.path().join("asound.conf"),
+            "pcm.!default {\n  type hw\n  card 99\n}\n",
+        )
+        .unwrap();
+        NoSound { runtime }
+    }
+
+    pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        let dir = self.runtime.path();
+        vec![
+            ("XDG_RUNTIME_DIR", dir.to_path_buf()),
+            ("PULSE_CLIENTCONFIG", dir.join("client.conf")),
+            ("ALSA_CONFIG_PATH", dir.join("asound.conf")),
+        ]
+    }
 }

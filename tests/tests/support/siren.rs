@@ -51,6 +51,18 @@ pub fn first_sound(rec: &Recording, from: f64) -> Option<f64> {
         .map(|(i, _)| i as f64 * WINDOW.as_secs_f64())
 }
 
+/// When the engine opened the first incident, by its own clock (`opened_at`), as a position in
+/// `rec`: the moment the siren was told to ring, however late the test's polling noticed.
+pub fn opened_in(rec: &Recording, status: &serde_json::Value) -> f64 {
+    let text = status["incidents"][0]["opened_at"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no opened_at in {status}"));
+    let at: jiff::Timestamp = text
+        .parse()
+        .unwrap_or_else(|e| panic!("opened_at {text:?}: {e}"));
+    rec.position_of(std::time::SystemTime::from(at))
+}
+
 pub fn ringing(home: &Home) -> serde_json::Value {
     home.wait_status("a ringing incident", |s| {
         s["incidents"][0]["state"] == "ringing"
