@@ -260,11 +260,10 @@ fn with_nothing_to_watch_the_audio_stack_stays_unloaded_until_the_first_monitor(
         &http_monitor("API", &server.url()),
     ));
     home.wait_status("the output looked at", |s| s["sound"]["can_sound"] == true);
+    // ALSA unloads its plugin once the output is closed again; PulseAudio's client stays.
     let loaded = audio_plugins(running.child.id());
     assert!(
-        loaded
-            .iter()
-            .any(|p| p.contains("libasound_module_pcm_pulse")),
-        "the pulse plugin is not loaded: {loaded:?}"
+        loaded.iter().any(|p| p.contains("libpulse")),
+        "PulseAudio's client is not loaded: {loaded:?}"
     );
 }
