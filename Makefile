@@ -99,6 +99,8 @@ bench: deps
 	$(CARGO_TARGET_DIR)/release/examples/siren_bench
 	$(CARGO) build --release -p klaxon-core --example wake_bench
 	$(CARGO_TARGET_DIR)/release/examples/wake_bench
+	$(CARGO) build --release -p klaxon-cli
+	python3 bench/engine_memory.py
 	$(MAKE) --no-print-directory package
 	python3 bench/package_size.py
 	python3 bench/app_bench.py

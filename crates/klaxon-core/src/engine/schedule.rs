@@ -150,10 +150,16 @@ impl Rhythm {
     }
 
     /// After a check: a re-check soon, or the next slot; after a long stall, missed slots
-    /// are skipped instead of checked in a burst.
+    /// are skipped instead of checked in a burst. A slot still a quarter interval or more
+    /// away is kept: after the early first check (or a re-check) the monitor settles into its
+    /// spread slot in this cycle, instead of waiting up to two intervals for the next one.
     fn advance(&mut self, recheck: bool, now: Instant, every: Duration, retry_every: Duration) {
         if recheck {
             self.next = later(now, retry_every);
+            return;
+        }
+        if self.slot >= later(now, every / 4) {
+            self.next = self.slot;
             return;
         }
         self.slot = later(self.slot, every);
@@ -436,13 +442,41 @@ mod tests {
             Duration::from_secs(1),
         );
         assert_eq!(rhythm.next, start + Duration::from_secs(2));
-        // Settled: the next regular check is the spread slot plus the interval.
+        // Settled at 2 s: the spread slot at 10 s is still ahead, so it comes next...
         rhythm.advance(
             false,
             start + Duration::from_secs(2),
             every,
             Duration::from_secs(1),
         );
+        assert_eq!(rhythm.next, start + Duration::from_secs(10));
+        // ...and from there one interval after another.
+        rhythm.advance(
+            false,
+            start + Duration::from_secs(10),
+            every,
+            Duration::from_secs(1),
+        );
         assert_eq!(rhythm.next, start + Duration::from_secs(30));
+    }
+
+    #[test]
+    fn after_the_first_check_a_monitor_waits_at_most_an_interval_and_a_quarter() {
+        let start = Instant::now();
+        let every = Duration::from_secs(10);
+        for tenth in 0..100u64 {
+            let spread = Duration::from_millis(tenth * 100);
+            let first = Duration::from_millis(tenth * 20);
+            let mut rhythm = Rhythm {
+                slot: start + spread,
+                next: start + first,
+            };
+            rhythm.advance(false, start + first, every, Duration::from_secs(1));
+            let gap = rhythm.next - (start + first);
+            assert!(
+                gap >= every / 4 && gap <= every + every / 4,
+                "spread {spread:?}, first {first:?}: next after {gap:?}"
+            );
+        }
     }
 }
