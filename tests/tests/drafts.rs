@@ -116,7 +116,7 @@ fn a_draft_shows_what_is_missing_until_the_notes_are_written() {
         text.contains("- [ ] deploys wait for a health check"),
         "{text}"
     );
-    assert!(text.contains("alarm acknowledged (via cli)"), "{text}");
+    assert!(text.contains("Alarm acknowledged (via cli)"), "{text}");
     assert!(!text.contains("[add:"), "{text}");
 }
 
