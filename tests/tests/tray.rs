@@ -107,12 +107,14 @@ fn the_tray_menu_shows_each_monitor_and_pauses_acknowledges_and_quits() {
 
     assert!(menu.click("Launch at login"));
     let entry: PathBuf = user_home.join(".config/autostart/Klaxon.desktop");
-    let text = wait_for(LIMIT, || std::fs::read_to_string(&entry).ok());
+    // The file may be seen between its creation and its writing: wait for its Exec line.
+    let exec = wait_for(LIMIT, || {
+        std::fs::read_to_string(&entry)
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix("Exec=").map(str::to_string))
+    });
     // At login the tray process starts straight to the tray: no window, no WebKit loaded.
-    let exec = text
-        .lines()
-        .find_map(|l| l.strip_prefix("Exec="))
-        .unwrap_or_else(|| panic!("no Exec line in {text}"));
     let tray_bin = app_bin().with_file_name("klaxon-tray");
     assert_eq!(exec, format!("\"{}\" --background", tray_bin.display()));
     // And the check mark follows: clicking again takes the login item away.
