@@ -19,21 +19,13 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from app_bench import Quiet  # noqa: E402  (the same loopback server answering 200)
+
 HERE = pathlib.Path(__file__).resolve().parent
 TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", HERE.parent / "target"))
 KLAXON = TARGET / "release" / "klaxon"
 SETTLE = float(os.environ.get("KLAXON_BENCH_SETTLE", "60"))
-
-
-class Quiet(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args):
-        pass
 
 
 def memory(pid):

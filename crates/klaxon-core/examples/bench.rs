@@ -86,11 +86,7 @@ fn engine_run(count: usize, port: u16, run_for: Duration) -> EngineFigures {
         ));
     }
     std::fs::write(&config, text).expect("write config");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = one_worker_runtime();
     runtime.block_on(async {
         let engine = Engine::start(EngineOptions {
             config_path: config.clone(),
@@ -145,11 +141,7 @@ struct Floors {
 /// less the probe's is what scheduling, judging and recording add.
 fn floors(port: u16) -> Floors {
     const ROUNDS: u32 = 2_000;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = one_worker_runtime();
     runtime.block_on(async {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -186,6 +178,15 @@ fn floors(port: u16) -> Floors {
             probe_us: per(probe),
         }
     })
+}
+
+/// The engine's kind of runtime: every measurement here runs on one worker.
+fn one_worker_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 /// Left out of the CPU figure: the start and every monitor's first check.
