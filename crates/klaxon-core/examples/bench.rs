@@ -138,11 +138,13 @@ struct Floors {
 /// The same loopback request as the engine's checks, made one after another on the same kind
 /// of runtime: once over a bare `TcpStream` (the kernel's share and the least any check can
 /// cost), once through the probe the engine uses (the HTTP client's share). The engine's figure
-/// less the probe's is what scheduling, judging and recording add.
+/// less the probe's is what scheduling, judging and recording add. Both run on the worker
+/// thread, as the engine's checks do (from `block_on`'s thread every wake-up would cross
+/// threads, which the engine's checks never pay).
 fn floors(port: u16) -> Floors {
     const ROUNDS: u32 = 2_000;
     let runtime = one_worker_runtime();
-    runtime.block_on(async {
+    let on_the_worker = runtime.spawn(async move {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         let request = format!(
@@ -177,7 +179,8 @@ fn floors(port: u16) -> Floors {
             bare_us: per(bare),
             probe_us: per(probe),
         }
-    })
+    });
+    runtime.block_on(on_the_worker).expect("the floors' task")
 }
 
 /// The engine's kind of runtime: every measurement here runs on one worker.

@@ -3,9 +3,10 @@
 //! It owns one `reqwest::Client` per monitor, built so that every check measures the real
 //! thing: no idle connection is kept (`pool_max_idle_per_host(0)`), so each check pays DNS,
 //! connect and TLS like a visitor would and a stale pooled connection can never raise a false
-//! alarm; no system proxy, because a proxy that is down is not the service being down; rustls
-//! with the webpki roots plus the monitor's optional `ca_file`. Names are resolved by our own
-//! resolver so a failed lookup reaches us as a type, not as a library's message text.
+//! alarm (and, the connection living for one request, no TCP keep-alive is set up on it); no
+//! system proxy, because a proxy that is down is not the service being down; rustls with the
+//! webpki roots plus the monitor's optional `ca_file`. Names are resolved by our own resolver
+//! so a failed lookup reaches us as a type, not as a library's message text.
 //!
 //! Hostile servers are bounded here: the whole exchange runs under the monitor's timeout, the
 //! body is streamed and kept only up to `max_body_bytes`, and redirects stop after
@@ -153,6 +154,13 @@ impl HttpProbe {
             .use_rustls_tls()
             .user_agent(concat!("Klaxon/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(0)
+            // reqwest's TCP keep-alive and user timeout (five `setsockopt`s per connection, a
+            // fifth of the client's syscalls) guard long-lived pooled connections; ours lives
+            // for one request, under the monitor's own timeout.
+            .tcp_keepalive(None)
+            .tcp_keepalive_interval(None)
+            .tcp_keepalive_retries(None)
+            .tcp_user_timeout(None)
             .no_proxy()
             .redirect(policy)
             .tls_info(true)
