@@ -127,10 +127,15 @@ fn main() {
                 }
             }
         }
-        drop(service);
+        // Idle: the service up and checked every second, nothing ringing.
         let before = cpu_time();
         tokio::time::sleep(Duration::from_secs(10)).await;
         let cpu_idle = cpu_time() - before;
+        assert!(
+            engine.status().borrow().incidents.is_empty(),
+            "an incident opened while the idle engine was measured"
+        );
+        drop(service);
         engine.shutdown().await;
         latencies.sort_by(f64::total_cmp);
         silences.sort_by(f64::total_cmp);

@@ -4,7 +4,8 @@
 //!    re-check spacing following the interval) with a loopback witness that stays up, so this
 //!    machine counts as online. Once the monitor is up, the target is killed (its listener
 //!    closed: connection refused) at a random moment of the check cycle (stratified: one
-//!    random moment in each of `trials` equal slices of the cycle), and the time from the
+//!    random moment in each of `trials` equal slices of the cycle, counted from one of the
+//!    monitor's checks once it has settled into its slot), and the time from the
 //!    kill to the engine's `IncidentChanged { Ringing }` event is measured, in process. Every
 //!    trial has a fresh engine; trials run side by side, each engine with its own target and
 //!    data dir. Reported per interval (1 s, 10 s, 20 s): median, p95 and max, the part after the
@@ -116,7 +117,7 @@ async fn outage_to_ringing(witness: SocketAddr, trials: usize, at_once: usize) {
     println!(
         "Interval alone: the kill lands uniformly in the cycle, so the next check comes after a \
          uniform wait of 0 to one interval (mean interval/2), then {CONFIRM} re-checks at the \
-         default spacing (half the interval, 250 ms to 700 ms)."
+         default spacing (half the interval, 250 ms to 600 ms)."
     );
 }
 
@@ -134,15 +135,47 @@ async fn trial(every: Duration, witness: SocketAddr, delay: Duration) -> Trial {
     )
     .expect("config");
     let engine = start_engine(dir.path(), &config).await;
+    // The kill is placed at a known moment of the settled rhythm: the first check comes at
+    // once and the second in the monitor's slot, from which the checks are one interval
+    // apart. The status shows a check's time up to a second late (it is published once a
+    // second), so the kill is `delay` after a later check of that rhythm still ahead.
+    let checked = |s: &klaxon_core::domain::status::Status| {
+        s.monitors
+            .first()
+            .filter(|m| m.state == MonitorState::Up)
+            .and_then(|m| m.last_checked)
+    };
     let mut status = engine.status();
-    tokio::time::timeout(
-        every + Duration::from_secs(30),
-        status.wait_for(|s| s.monitors.iter().any(|m| m.state == MonitorState::Up)),
+    let first = checked(
+        &tokio::time::timeout(
+            every + Duration::from_secs(30),
+            status.wait_for(|s| checked(s).is_some()),
+        )
+        .await
+        .expect("the monitor came up")
+        .expect("engine status"),
     )
-    .await
-    .expect("the monitor came up")
-    .expect("engine status");
-    tokio::time::sleep(delay).await;
+    .expect("checked");
+    let second = checked(
+        &tokio::time::timeout(
+            every * 2 + Duration::from_secs(30),
+            status.wait_for(|s| checked(s).is_some_and(|at| at > first)),
+        )
+        .await
+        .expect("the monitor was checked in its slot")
+        .expect("engine status"),
+    )
+    .expect("checked");
+    // The first check of the rhythm still ahead (with 50 ms to spare), then `delay` after it.
+    let seen_after = second.duration_until(jiff::Timestamp::now()).as_secs_f64() + 0.05;
+    let cycles = (seen_after / every.as_secs_f64()).ceil().max(1.0);
+    let kill_at = second
+        .checked_add(
+            jiff::SignedDuration::try_from(every.mul_f64(cycles) + delay).expect("duration"),
+        )
+        .expect("time");
+    let wait = jiff::Timestamp::now().duration_until(kill_at);
+    tokio::time::sleep(Duration::try_from(wait).unwrap_or_default()).await;
     let mut events = engine.events();
     let killed = Instant::now();
     let killed_wall = jiff::Timestamp::now();

@@ -37,12 +37,13 @@ impl Default for JudgeConfig {
 }
 
 /// The pause between a monitor's confirming re-checks when `retry_every` is not given: half
-/// its interval, between 250 ms and 700 ms. A failure is then confirmed (two re-checks) about
-/// 1.4 s after it was first seen, whatever the interval — so at a 10 s interval 95 % of
-/// outages ring within 11 s — while a blip of up to about that long is still forgiven;
+/// its interval, between 250 ms and 600 ms. A failure is then confirmed (two re-checks) about
+/// 1.2 s after it was first seen, whatever the interval — so at a 10 s interval 95 % of
+/// outages ring within 10.7 s, with room under the 11 s promised — while a blip of up to
+/// about that long is still forgiven;
 /// `retry_every` lengthens it for services that restart slowly on a deploy.
 pub fn recheck_spacing(every: Duration, configured: Option<Duration>) -> Duration {
-    let (shortest, longest) = (Duration::from_millis(250), Duration::from_millis(700));
+    let (shortest, longest) = (Duration::from_millis(250), Duration::from_millis(600));
     configured.unwrap_or_else(|| (every / 2).clamp(shortest, longest))
 }
 
@@ -52,7 +53,7 @@ fn rechecks_follow_the_interval_within_their_bounds_unless_given() {
     let s = |secs: f64| recheck_spacing(Duration::from_secs_f64(secs), None);
     assert_eq!(s(1.0), Duration::from_millis(500));
     assert_eq!(s(0.2), Duration::from_millis(250));
-    assert_eq!(s(10.0), Duration::from_millis(700));
+    assert_eq!(s(10.0), Duration::from_millis(600));
     let given = Some(Duration::from_secs(5));
     assert_eq!(
         recheck_spacing(Duration::from_secs(30), given),
