@@ -12,7 +12,7 @@ use support::*;
 const MINE: &str = "# My services — written by hand.\n\n[alarm]\nsound = \"siren\"    # the loud one\n\n[[monitor]]\nname = \"website\"    # already watched: the import must leave it alone\nurl = \"http://127.0.0.1:9/\"\n";
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    crate_dir()
         .join("../crates/klaxon-core/src/config/import/fixtures")
         .join(name)
 }

@@ -52,7 +52,7 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn module_dependencies_point_one_way() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = crate::crate_dir().join("src");
     let mut files = Vec::new();
     sources(&src, &mut files);
     let mut wrong = BTreeSet::new();

@@ -45,3 +45,13 @@ pub use error::{Error, Result};
 
 #[cfg(test)]
 mod layering_tests;
+
+/// This crate's directory, as `cargo test` names it when it runs the tests; the path compiled
+/// in is the fallback (a test binary reused from another checkout sharing the target dir
+/// carries that checkout's path, which may be gone).
+#[cfg(test)]
+fn crate_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+}

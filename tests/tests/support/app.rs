@@ -177,7 +177,7 @@ impl Display {
 
     /// Asks a window to close as a window manager's close button does (WM_DELETE_WINDOW).
     pub fn close(&self, window: &str) {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/close_window.py");
+        let script = super::crate_dir().join("tests/support/close_window.py");
         let status = Command::new("python3")
             .arg(script)
             .arg(window)
@@ -277,7 +277,7 @@ fn tauri_driver() -> PathBuf {
 
 /// Where the screenshots of each view go: `target/e2e/` in the repository.
 pub fn screenshot_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    let dir = super::crate_dir().join("../target/e2e");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -15,6 +15,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// This crate's directory (`tests/`), as `cargo test` names it when it runs the test. The path
+/// compiled in is only the fallback: a test binary that cargo reuses from another checkout
+/// sharing the target dir (CI's clone and a work tree both build into `$HOME/.cache/klaxon`)
+/// carries that checkout's path, which may be gone.
+pub fn crate_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
 /// The `klaxon` binary, built by `cargo build -p klaxon-cli` (the Makefile does it first).
 pub fn klaxon_bin() -> PathBuf {
     let path = assert_cmd::cargo::cargo_bin("klaxon");

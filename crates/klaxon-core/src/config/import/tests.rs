@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::domain::monitor::Target;
 
 fn fixture(name: &str) -> (PathBuf, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = crate::crate_dir()
         .join("src/config/import/fixtures")
         .join(name);
     let text = std::fs::read_to_string(&path).expect("fixture");
